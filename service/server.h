@@ -1,0 +1,48 @@
+#ifndef KEYWARD_SERVICE_SERVER_H_
+#define KEYWARD_SERVICE_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "service/server_config.pb.h"
+
+namespace keyward::service {
+
+// KeywardServer owns the running gRPC server of the data plane: the
+// standard grpc.health.v1.Health service, server reflection, and the
+// services passed to Start.
+class KeywardServer {
+ public:
+  // Start validates `config`, binds its listen address (mutual TLS, or
+  // plaintext on loopback when the config allows it) and starts serving.
+  // `services` are not owned and must outlive the server. Fails with the
+  // validation error, or Unavailable when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<KeywardServer>> Start(
+      const config::ServerConfig& config, std::vector<grpc::Service*> services);
+
+  KeywardServer(const KeywardServer&) = delete;
+  KeywardServer& operator=(const KeywardServer&) = delete;
+  ~KeywardServer();
+
+  // port is the bound TCP port (the chosen one when the config said 0).
+  int port() const { return port_; }
+
+  // Shutdown reports NOT_SERVING to health checks, stops accepting calls and
+  // waits up to `grace` for in-flight calls, then cancels the rest. Safe to
+  // call more than once.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  KeywardServer(std::unique_ptr<grpc::Server> server, int port);
+
+  std::unique_ptr<grpc::Server> server_;
+  const int port_;
+};
+
+}  // namespace keyward::service
+
+#endif  // KEYWARD_SERVICE_SERVER_H_

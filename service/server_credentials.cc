@@ -1,0 +1,54 @@
+#include "service/server_credentials.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/security/server_credentials.h"
+
+namespace keyward::service {
+namespace {
+
+// Reads a PEM file and checks that it holds a block whose type ends with
+// `kind` ("CERTIFICATE", "PRIVATE KEY").
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    absl::string_view field,
+                                    absl::string_view kind) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat(field, ": cannot read ", path));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!absl::StrContains(text.str(), absl::StrCat(kind, "-----"))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", path, " holds no PEM ", kind));
+  }
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
+    const config::TlsConfig& tls) {
+  absl::StatusOr<std::string> chain =
+      ReadPem(tls.server_cert_file(), "tls.server_cert_file", "CERTIFICATE");
+  if (!chain.ok()) return chain.status();
+  absl::StatusOr<std::string> key =
+      ReadPem(tls.server_key_file(), "tls.server_key_file", "PRIVATE KEY");
+  if (!key.ok()) return key.status();
+  absl::StatusOr<std::string> client_cas =
+      ReadPem(tls.client_ca_file(), "tls.client_ca_file", "CERTIFICATE");
+  if (!client_cas.ok()) return client_cas.status();
+
+  grpc::SslServerCredentialsOptions options(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_root_certs = *std::move(client_cas);
+  options.pem_key_cert_pairs.push_back({*std::move(key), *std::move(chain)});
+  return grpc::SslServerCredentials(options);
+}
+
+}  // namespace keyward::service

@@ -1,0 +1,22 @@
+#ifndef KEYWARD_SERVICE_SERVER_CREDENTIALS_H_
+#define KEYWARD_SERVICE_SERVER_CREDENTIALS_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/security/server_credentials.h"
+#include "service/server_config.pb.h"
+
+namespace keyward::service {
+
+// MutualTlsCredentials reads the endpoint's certificate chain, key and the
+// client CA bundle named by `tls` and returns credentials that require and
+// verify a client certificate on every connection. NotFound naming the file
+// when one cannot be read; InvalidArgument naming the file when it holds no
+// PEM block of the expected kind.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
+    const config::TlsConfig& tls);
+
+}  // namespace keyward::service
+
+#endif  // KEYWARD_SERVICE_SERVER_CREDENTIALS_H_

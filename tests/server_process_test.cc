@@ -1,0 +1,128 @@
+// The keyward_server binary: starts from flags, serves, stops on SIGTERM.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "clients/cpp/channel.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "tests/support/dev_keystore.h"
+
+extern char** environ;
+
+namespace keyward {
+namespace {
+
+// ServerProcess runs keyward_server with `flags`, its stderr on a pipe.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::vector<std::string>& flags) {
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    std::string binary = testing::RunfilePath("service/keyward_server");
+    std::vector<char*> argv = {binary.data()};
+    std::vector<std::string> args = flags;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    EXPECT_EQ(posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(),
+                          environ),
+              0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    stderr_ = fdopen(fds[0], "r");
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) Stop(SIGKILL);
+    if (stderr_ != nullptr) fclose(stderr_);
+  }
+
+  // ReadLineContaining blocks until the server logs a line containing
+  // `text` and returns it, or returns "" at end of output.
+  std::string ReadLineContaining(const std::string& text) {
+    char line[4096];
+    while (fgets(line, sizeof line, stderr_) != nullptr) {
+      log_ += line;
+      if (std::string(line).find(text) != std::string::npos) return line;
+    }
+    return "";
+  }
+
+  // Stop sends `signal` and returns the exit status (as from waitpid).
+  int Stop(int signal) {
+    kill(pid_, signal);
+    return Wait();
+  }
+  int Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+    ReadLineContaining("\x01");  // Drain the rest of the log.
+    return status;
+  }
+  const std::string& log() const { return log_; }
+
+ private:
+  pid_t pid_ = 0;
+  FILE* stderr_ = nullptr;
+  std::string log_;
+};
+
+TEST(ServerProcessTest, ServesMutualTlsAndStopsOnSigterm) {
+  absl::StatusOr<testing::DevKeystore> keystore =
+      testing::MakeDevKeystore("process");
+  ASSERT_TRUE(keystore.ok()) << keystore.status();
+  ServerProcess server({"--listen_address=127.0.0.1:0",
+                        "--tls_cert=" + keystore->server_cert(),
+                        "--tls_key=" + keystore->server_key(),
+                        "--client_ca=" + keystore->ca_cert()});
+  std::string serving = server.ReadLineContaining("serving on");
+  size_t at = serving.find("(port ");
+  ASSERT_NE(at, std::string::npos) << server.log();
+  int port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(
+      serving.substr(at + 6, serving.find(',', at) - at - 6), &port));
+
+  client::ChannelOptions options{
+      absl::StrCat("127.0.0.1:", port), keystore->ca_cert(),
+      keystore->client_cert('a'), keystore->client_key('a'), ""};
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      client::CreateMutualTlsChannel(options);
+  ASSERT_TRUE(channel.ok());
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = grpc::health::v1::Health::NewStub(*channel)->Check(
+      &context, grpc::health::v1::HealthCheckRequest(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  int exit_status = server.Stop(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(exit_status)) << server.log();
+  EXPECT_EQ(WEXITSTATUS(exit_status), 0) << server.log();
+  EXPECT_NE(server.log().find("stopped"), std::string::npos) << server.log();
+}
+
+TEST(ServerProcessTest, RefusesPlaintextOnAnyAddress) {
+  ServerProcess server({"--listen_address=0.0.0.0:0"});
+  int exit_status = server.Wait();
+  ASSERT_TRUE(WIFEXITED(exit_status));
+  EXPECT_NE(WEXITSTATUS(exit_status), 0);
+  EXPECT_NE(server.log().find("without TLS"), std::string::npos)
+      << server.log();
+}
+
+}  // namespace
+}  // namespace keyward

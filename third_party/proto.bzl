@@ -1,0 +1,48 @@
+"""cc_grpc_proto_library: C++ code for .proto files, with the system protoc.
+
+Runs Debian's /usr/bin/protoc (and grpc_cpp_plugin) over `srcs` and wraps the
+generated files in a cc_library. `import_root` is the folder, relative to the
+execution root, that the files' import paths are relative to:
+  - "." (the workspace root): "service/x.proto" gives "service/x.pb.h";
+  - the package itself, e.g. "proto": "proto/keyward/v1/k.proto" is imported
+    as "keyward/v1/k.proto" and gives "keyward/v1/k.pb.h";
+  - an external repository, e.g. "external/grpc_proto".
+Imports resolve within `import_root` and /usr/include (well-known types).
+"""
+
+def cc_grpc_proto_library(name, srcs, import_root, grpc = True, deps = [], visibility = None):
+    package = native.package_name()
+    outs = []
+    for src in srcs:
+        label = Label("//" + package).relative(src)
+        path = "/".join([p for p in [label.workspace_root, label.package, label.name] if p])
+        prefix = package + "/" if import_root == "." else import_root + "/"
+        if not path.startswith(prefix):
+            fail("%s is not under %s" % (path, prefix))
+        stem = path[len(prefix):-len(".proto")]
+        outs += [stem + ".pb.h", stem + ".pb.cc"]
+        if grpc:
+            outs += [stem + ".grpc.pb.h", stem + ".grpc.pb.cc"]
+
+    out_dir = "$(GENDIR)" if import_root == "." else "$(RULEDIR)"
+    plugin = "--grpc_out=%s --plugin=protoc-gen-grpc=/usr/bin/grpc_cpp_plugin" % out_dir if grpc else ""
+    native.genrule(
+        name = name + "_gen",
+        srcs = srcs,
+        outs = outs,
+        cmd = "/usr/bin/protoc -I%s -I/usr/include --cpp_out=%s %s %s" % (
+            import_root,
+            out_dir,
+            plugin,
+            " ".join(["$(location %s)" % s for s in srcs]),
+        ),
+    )
+    native.cc_library(
+        name = name,
+        srcs = [o for o in outs if o.endswith(".cc")],
+        hdrs = [o for o in outs if o.endswith(".h")],
+        includes = [] if import_root == "." else ["."],
+        copts = ["-Wno-unused-parameter"],
+        deps = deps + ["//third_party:grpc" if grpc else "//third_party:protobuf"],
+        visibility = visibility,
+    )
