@@ -7,10 +7,12 @@ execution root, that the files' import paths are relative to:
   - the package itself, e.g. "proto": "proto/keyward/v1/k.proto" is imported
     as "keyward/v1/k.proto" and gives "keyward/v1/k.pb.h";
   - an external repository, e.g. "external/grpc_proto".
-Imports resolve within `import_root` and /usr/include (well-known types).
+Imports resolve within `import_root`, /usr/include (well-known types) and
+the import roots of `proto_deps` (other cc_grpc_proto_library targets, given
+as (label, import_root) pairs).
 """
 
-def cc_grpc_proto_library(name, srcs, import_root, grpc = True, deps = [], visibility = None):
+def cc_grpc_proto_library(name, srcs, import_root, grpc = True, proto_deps = [], visibility = None):
     package = native.package_name()
     outs = []
     for src in srcs:
@@ -26,12 +28,18 @@ def cc_grpc_proto_library(name, srcs, import_root, grpc = True, deps = [], visib
 
     out_dir = "$(GENDIR)" if import_root == "." else "$(RULEDIR)"
     plugin = "--grpc_out=%s --plugin=protoc-gen-grpc=/usr/bin/grpc_cpp_plugin" % out_dir if grpc else ""
+    native.filegroup(
+        name = name + "_protos",
+        srcs = srcs,
+        visibility = visibility,
+    )
+    roots = [import_root] + [root for _, root in proto_deps] + ["/usr/include"]
     native.genrule(
         name = name + "_gen",
-        srcs = srcs,
+        srcs = srcs + [label + "_protos" for label, _ in proto_deps],
         outs = outs,
-        cmd = "/usr/bin/protoc -I%s -I/usr/include --cpp_out=%s %s %s" % (
-            import_root,
+        cmd = "/usr/bin/protoc %s --cpp_out=%s %s %s" % (
+            " ".join(["-I" + root for root in roots]),
             out_dir,
             plugin,
             " ".join(["$(location %s)" % s for s in srcs]),
@@ -43,6 +51,7 @@ def cc_grpc_proto_library(name, srcs, import_root, grpc = True, deps = [], visib
         hdrs = [o for o in outs if o.endswith(".h")],
         includes = [] if import_root == "." else ["."],
         copts = ["-Wno-unused-parameter"],
-        deps = deps + ["//third_party:grpc" if grpc else "//third_party:protobuf"],
+        deps = [label for label, _ in proto_deps] +
+               ["//third_party:grpc" if grpc else "//third_party:protobuf"],
         visibility = visibility,
     )

@@ -1,0 +1,48 @@
+#include "handshake/internal/evp_kdf.h"
+
+#include <openssl/kdf.h>
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "handshake/internal/openssl_error.h"
+
+namespace keyward::handshake::internal {
+namespace {
+
+struct KdfDeleter {
+  void operator()(EVP_KDF* kdf) const { EVP_KDF_free(kdf); }
+};
+struct KdfCtxDeleter {
+  void operator()(EVP_KDF_CTX* ctx) const { EVP_KDF_CTX_free(ctx); }
+};
+
+}  // namespace
+
+OSSL_PARAM OctetParam(const char* key, absl::Span<const uint8_t> bytes) {
+  // OpenSSL only reads parameters passed to EVP_KDF_derive; the cast is for
+  // its non-const signature.
+  static const uint8_t kEmpty = 0;
+  const uint8_t* data = bytes.empty() ? &kEmpty : bytes.data();
+  return OSSL_PARAM_construct_octet_string(key, const_cast<uint8_t*>(data),
+                                           bytes.size());
+}
+
+absl::StatusOr<SecretBytes> DeriveWithKdf(const char* kdf_name,
+                                          const OSSL_PARAM* params,
+                                          std::size_t out_length) {
+  std::unique_ptr<EVP_KDF, KdfDeleter> kdf(
+      EVP_KDF_fetch(/*libctx=*/nullptr, kdf_name, /*properties=*/nullptr));
+  if (kdf == nullptr) {
+    return OpenSslError(absl::StrCat("EVP_KDF_fetch(", kdf_name, ")"));
+  }
+  std::unique_ptr<EVP_KDF_CTX, KdfCtxDeleter> ctx(EVP_KDF_CTX_new(kdf.get()));
+  if (ctx == nullptr) return OpenSslError("EVP_KDF_CTX_new");
+  SecretBytes out(out_length);
+  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1) {
+    return OpenSslError(absl::StrCat("EVP_KDF_derive(", kdf_name, ")"));
+  }
+  return out;
+}
+
+}  // namespace keyward::handshake::internal
