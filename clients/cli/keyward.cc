@@ -1,95 +1,144 @@
 // keyward: command-line client of the Keyward key service.
 //
-//   keyward --endpoint=HOST:PORT --ca=CA.crt --cert=EDGE.crt --key=EDGE.key
-//           <command>
+//   keyward [connection flags] <command> [command flags]
+//   keyward <command> --help
 //
-// Commands:
-//   health   asks grpc.health.v1.Health whether the server is serving.
+// Connection flags default to the environment variables KEYWARD_ENDPOINT,
+// KEYWARD_CA, KEYWARD_CERT and KEYWARD_KEY, so that after `scripts/run`
+// prints them nothing else is needed.
 //
-// Exit codes: 0 success; 1 the call failed or the server is not serving;
-// 2 usage or local configuration error.
+// Exit codes (stable, for scripts):
+//   0  success
+//   1  the service answered with an error (the line names the gRPC code)
+//   2  usage error: unknown command, bad flag value, unreadable file
+//   3  the service could not be reached in time (UNAVAILABLE,
+//      DEADLINE_EXCEEDED)
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "clients/cpp/channel.h"
-#include "grpc/health/v1/health.grpc.pb.h"
-#include "grpcpp/client_context.h"
+#include "clients/cli/commands.h"
+#include "clients/cpp/keyward_client.h"
 
-ABSL_FLAG(std::string, endpoint, "127.0.0.1:8443", "Server address host:port.");
-ABSL_FLAG(std::string, ca, "", "PEM CA bundle that signed the server.");
-ABSL_FLAG(std::string, cert, "", "PEM client certificate.");
-ABSL_FLAG(std::string, key, "", "PEM client private key.");
+namespace {
+
+std::string Env(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+}  // namespace
+
+ABSL_FLAG(std::string, endpoint, Env("KEYWARD_ENDPOINT", "127.0.0.1:8443"),
+          "Server address(es), host:port, comma-separated for replicas "
+          "($KEYWARD_ENDPOINT).");
+ABSL_FLAG(std::string, ca, Env("KEYWARD_CA", ""),
+          "PEM CA bundle that signed the server ($KEYWARD_CA).");
+ABSL_FLAG(std::string, cert, Env("KEYWARD_CERT", ""),
+          "PEM client certificate ($KEYWARD_CERT).");
+ABSL_FLAG(std::string, key, Env("KEYWARD_KEY", ""),
+          "PEM client private key ($KEYWARD_KEY).");
 ABSL_FLAG(std::string, server_name, "",
-          "Name to verify in the server certificate (default: endpoint host).");
-ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "Deadline of each call.");
-ABSL_FLAG(std::string, service, "", "health: service name to ask about.");
+          "Name to verify in the server certificate (default: endpoint "
+          "host).");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "Deadline of the call.");
 
 namespace keyward::cli {
 namespace {
 
 constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
+constexpr int kExitServiceError = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitUnreachable = 3;
+
+std::string Usage() {
+  std::string out =
+      "keyward [--endpoint=HOST:PORT --ca=CA --cert=CERT --key=KEY] "
+      "<command> [flags]\n\nCommands:\n";
+  for (const Command& command : Commands()) {
+    absl::StrAppend(&out, "  ", command.name,
+                    std::string(20 - std::strlen(command.name), ' '),
+                    command.summary, "\n");
+  }
+  absl::StrAppend(&out,
+                  "\n`keyward <command> --help` shows a command's flags.\n"
+                  "Bytes flags take hex, base64:..., or @file (@- for "
+                  "stdin).\nExit codes: 0 ok, 1 service error, 2 usage, 3 "
+                  "unreachable.\n");
+  return out;
+}
 
 int Fail(int code, const std::string& message) {
   std::fprintf(stderr, "keyward: %s\n", message.c_str());
   return code;
 }
 
-int Health(const std::shared_ptr<grpc::Channel>& channel) {
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(
-      absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
-  grpc::health::v1::HealthCheckRequest request;
-  request.set_service(absl::GetFlag(FLAGS_service));
-  grpc::health::v1::HealthCheckResponse response;
-  grpc::Status status = stub->Check(&context, request, &response);
-  if (!status.ok()) {
-    return Fail(kExitFailed, absl::StrCat("health: ", status.error_code(), " ",
-                                          status.error_message()));
+int Main(int argc, char** argv) {
+  // `keyward <command> --help`: the command's own help, not every flag.
+  for (int i = 1; i + 1 < argc; ++i) {
+    const Command* command = FindCommand(argv[i]);
+    if (command == nullptr) continue;
+    for (int j = i + 1; j < argc; ++j) {
+      if (std::strcmp(argv[j], "--help") == 0 ||
+          std::strcmp(argv[j], "-h") == 0) {
+        std::printf("keyward %s: %s\n%s\n", command->name, command->summary,
+                    command->help);
+        return kExitOk;
+      }
+    }
   }
-  std::printf("%s\n", grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-                          response.status())
-                          .c_str());
-  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
-             ? kExitOk
-             : kExitFailed;
-}
-
-int Main(const std::vector<char*>& args) {
-  if (args.size() != 2) {
-    return Fail(kExitUsage, "expected one command; see --help");
+  absl::SetProgramUsageMessage(Usage());
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() < 2 || std::strcmp(args[1], "help") == 0) {
+    std::printf("%s", Usage().c_str());
+    return args.size() < 2 ? kExitUsage : kExitOk;
   }
-  client::ChannelOptions options{
-      absl::GetFlag(FLAGS_endpoint), absl::GetFlag(FLAGS_ca),
-      absl::GetFlag(FLAGS_cert), absl::GetFlag(FLAGS_key),
-      absl::GetFlag(FLAGS_server_name)};
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      client::CreateMutualTlsChannel(options);
-  if (!channel.ok()) {
-    return Fail(kExitUsage, std::string(channel.status().message()));
+  if (args.size() > 2) {
+    return Fail(kExitUsage, absl::StrCat("unexpected argument \"", args[2],
+                                         "\"; flags are --name=value"));
   }
-  std::string command = args[1];
-  if (command == "health") return Health(*channel);
-  return Fail(kExitUsage,
-              absl::StrCat("unknown command \"", command, "\"; see --help"));
+  const Command* command = FindCommand(args[1]);
+  if (command == nullptr) {
+    return Fail(kExitUsage, absl::StrCat("unknown command \"", args[1],
+                                         "\"; see keyward help"));
+  }
+  client::KeywardClientOptions options;
+  options.endpoints =
+      absl::StrSplit(absl::GetFlag(FLAGS_endpoint), ',', absl::SkipEmpty());
+  options.ca_file = absl::GetFlag(FLAGS_ca);
+  options.cert_file = absl::GetFlag(FLAGS_cert);
+  options.key_file = absl::GetFlag(FLAGS_key);
+  options.server_name = absl::GetFlag(FLAGS_server_name);
+  options.default_timeout = absl::GetFlag(FLAGS_timeout);
+  absl::StatusOr<std::unique_ptr<client::KeywardClient>> client =
+      client::KeywardClient::Create(options);
+  if (!client.ok()) {
+    return Fail(kExitUsage, std::string(client.status().message()));
+  }
+  absl::Status status = command->run(**client);
+  if (status.ok()) return kExitOk;
+  if (IsUsageError(status)) {
+    return Fail(kExitUsage, std::string(status.message()));
+  }
+  std::string line =
+      absl::StrCat(command->name, ": ", absl::StatusCodeToString(status.code()),
+                   ": ", status.message());
+  if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
+    return Fail(kExitUnreachable, line);
+  }
+  return Fail(kExitServiceError, line);
 }
 
 }  // namespace
 }  // namespace keyward::cli
 
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "keyward --endpoint=HOST:PORT --ca=CA --cert=CERT --key=KEY <command>\n"
-      "Commands:\n  health  report whether the server is serving\n"
-      "Exit codes: 0 ok, 1 call failed or not serving, 2 usage error.");
-  return keyward::cli::Main(absl::ParseCommandLine(argc, argv));
-}
+int main(int argc, char** argv) { return keyward::cli::Main(argc, argv); }
