@@ -2,17 +2,27 @@
 //
 //   keyward_server --config=FILE [--listen_address=HOST:PORT] ...
 //
-// Runs in the foreground, logs to stderr, and shuts down gracefully on
-// SIGINT or SIGTERM.
+// Runs in the foreground and logs to stderr. Before anything else it makes
+// itself undumpable and untraceable and sets up OpenSSL's secure heap for
+// the private keys; then it loads the keystore (keystore.directory is
+// required) and serves KeyService and AdminService. SIGHUP reloads the
+// keystore (a broken one is reported and the old one keeps serving);
+// SIGINT or SIGTERM shut down gracefully.
 #include <signal.h>
 
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "keystore/process_hardening.h"
+#include "keystore/secure_heap.h"
+#include "service/keyward_services.h"
 #include "service/log.h"
 #include "service/server.h"
 #include "service/server_config.h"
@@ -22,7 +32,8 @@ ABSL_FLAG(std::string, config, "",
           "service/example_config.textproto).");
 ABSL_FLAG(std::string, listen_address, "",
           "Overrides listen_address, e.g. 127.0.0.1:8443 or [::1]:0.");
-ABSL_FLAG(std::string, keystore_dir, "", "Overrides keystore.directory.");
+ABSL_FLAG(std::string, keystore_dir, "",
+          "Overrides keystore.directory (required in one or the other).");
 ABSL_FLAG(std::string, tls_cert, "", "Overrides tls.server_cert_file.");
 ABSL_FLAG(std::string, tls_key, "", "Overrides tls.server_key_file.");
 ABSL_FLAG(std::string, client_ca, "", "Overrides tls.client_ca_file.");
@@ -58,13 +69,44 @@ absl::StatusOr<ServerConfig> LoadConfig() {
   return config;
 }
 
+// The secure heap holds the secret parts of every private key (a few KiB
+// each); 1 MiB is room for hundreds of keys.
+constexpr size_t kSecureHeapBytes = size_t{1} << 20;
+
+// ProtectKeyMemory hardens the process and sets up the secure heap; both
+// must happen before any key is loaded. False when the process must not go
+// on.
+bool ProtectKeyMemory() {
+  if (absl::Status hardened = keystore::HardenProcess(); !hardened.ok()) {
+    Log(LogLevel::kError,
+        absl::StrCat("process hardening: ", hardened.message()));
+    return false;
+  }
+  absl::StatusOr<keystore::SecureHeapLock> heap =
+      keystore::InitSecureHeap(kSecureHeapBytes);
+  if (!heap.ok()) {
+    Log(LogLevel::kError,
+        absl::StrCat("secure heap: ", heap.status().message()));
+    return false;
+  }
+  if (*heap == keystore::SecureHeapLock::kNotLocked) {
+    Log(LogLevel::kWarning,
+        "secure heap: not locked in memory (raise RLIMIT_MEMLOCK); keys may "
+        "be swapped out");
+  }
+  return true;
+}
+
 int Run() {
-  // Signals are taken synchronously by this thread; block them before gRPC
-  // starts its threads so that they inherit the mask.
+  if (!ProtectKeyMemory()) return 1;
+  // Signals are taken synchronously by this thread; block them before any
+  // other thread (the worker pool, gRPC) starts, so that they inherit the
+  // mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<ServerConfig> config = LoadConfig();
@@ -73,8 +115,25 @@ int Run() {
         absl::StrCat("configuration: ", config.status().message()));
     return 2;
   }
+  // Configuration mistakes are reported before the keystore is read.
+  if (absl::Status valid = ValidateServerConfig(*config); !valid.ok()) {
+    Log(LogLevel::kError, absl::StrCat("configuration: ", valid.message()));
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<KeywardServices>> services =
+      KeywardServices::Create(*config);
+  if (!services.ok()) {
+    Log(LogLevel::kError,
+        absl::StrCat("keystore: ", services.status().message()));
+    return 1;
+  }
+  const v1::ReloadResponse serving = (*services)->reloader().Serving();
+  Log(LogLevel::kInfo,
+      absl::StrCat("keystore: ", serving.key_count(), " keys from ",
+                   config->keystore().directory(), " (generation ",
+                   serving.generation(), ")"));
   absl::StatusOr<std::unique_ptr<KeywardServer>> server =
-      KeywardServer::Start(*config, {});
+      KeywardServer::Start(*config, (*services)->services());
   if (!server.ok()) {
     Log(LogLevel::kError,
         absl::StrCat("cannot start: ", server.status().message()));
@@ -84,10 +143,14 @@ int Run() {
       absl::StrCat(
           "serving on ", config->listen_address(), " (port ", (*server)->port(),
           ", ", config->has_tls() ? "mutual TLS" : "plaintext, loopback only",
-          "); health: grpc.health.v1.Health; reflection on"));
+          "); keyward.v1.KeyService, AdminService; health: "
+          "grpc.health.v1.Health; reflection on; SIGHUP reloads the keystore"));
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    // Success and failure are both logged by the reloader.
+    (*services)->reloader().Reload("SIGHUP").IgnoreError();
+  }
   Log(LogLevel::kInfo, absl::StrCat("received ", strsignal(signal_number),
                                     "; draining for up to ",
                                     config->shutdown_grace_seconds(), "s"));

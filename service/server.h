@@ -18,9 +18,12 @@ namespace keyward::service {
 class KeywardServer {
  public:
   // Start validates `config`, binds its listen address (mutual TLS, or
-  // plaintext on loopback when the config allows it) and starts serving.
-  // `services` are not owned and must outlive the server. Fails with the
-  // validation error, or Unavailable when the address cannot be bound.
+  // plaintext on loopback when the config allows it) and starts serving
+  // `services` (normally KeywardServices::services()) with the config's
+  // limits: maximum receive message size, maximum concurrent streams per
+  // connection. `services` are not owned and must outlive the server.
+  // Fails with the validation error, or Unavailable when the address
+  // cannot be bound.
   static absl::StatusOr<std::unique_ptr<KeywardServer>> Start(
       const config::ServerConfig& config, std::vector<grpc::Service*> services);
 

@@ -1,7 +1,9 @@
 #include "service/server_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -10,6 +12,9 @@
 
 namespace keyward::service {
 namespace {
+
+constexpr uint32_t kMinReceiveMessageBytes = 4 * 1024;
+constexpr uint32_t kMaxWorkerThreads = 1024;
 
 // Collects the text-format parser's first complaint.
 class FirstError : public google::protobuf::io::ErrorCollector {
@@ -42,6 +47,24 @@ absl::StatusOr<config::ServerConfig> ParseServerConfig(absl::string_view text) {
   if (out.shutdown_grace_seconds() == 0) {
     out.set_shutdown_grace_seconds(kDefaultShutdownGraceSeconds);
   }
+  *out.mutable_limits() = LimitsWithDefaults(out.limits());
+  return out;
+}
+
+config::LimitsConfig LimitsWithDefaults(const config::LimitsConfig& limits) {
+  config::LimitsConfig out = limits;
+  if (out.max_receive_message_bytes() == 0) {
+    out.set_max_receive_message_bytes(kDefaultMaxReceiveMessageBytes);
+  }
+  if (out.max_outstanding_per_stream() == 0) {
+    out.set_max_outstanding_per_stream(kDefaultMaxOutstandingPerStream);
+  }
+  if (out.max_concurrent_streams() == 0) {
+    out.set_max_concurrent_streams(kDefaultMaxConcurrentStreams);
+  }
+  if (out.worker_threads() == 0) {
+    out.set_worker_threads(std::max(1u, std::thread::hardware_concurrency()));
+  }
   return out;
 }
 
@@ -63,6 +86,22 @@ absl::Status ValidateServerConfig(const config::ServerConfig& config) {
   absl::StatusOr<ListenAddress> address =
       ParseListenAddress(config.listen_address());
   if (!address.ok()) return address.status();
+  const config::LimitsConfig& limits = config.limits();
+  if (limits.max_receive_message_bytes() != 0 &&
+      limits.max_receive_message_bytes() < kMinReceiveMessageBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limits.max_receive_message_bytes: at least ",
+                     kMinReceiveMessageBytes));
+  }
+  if (limits.worker_threads() > kMaxWorkerThreads) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limits.worker_threads: at most ", kMaxWorkerThreads));
+  }
+  for (const std::string& identity : config.admin_identities()) {
+    if (identity.empty()) {
+      return absl::InvalidArgumentError("admin_identities: empty identity");
+    }
+  }
   if (!config.has_tls()) {
     if (!IsLoopback(*address)) {
       return absl::FailedPreconditionError(absl::StrCat(

@@ -13,8 +13,16 @@ namespace keyward::service {
 // Defaults for fields left unset in the configuration file.
 inline constexpr absl::string_view kDefaultListenAddress = "127.0.0.1:8443";
 inline constexpr uint32_t kDefaultShutdownGraceSeconds = 10;
+inline constexpr uint32_t kDefaultMaxReceiveMessageBytes = 68 * 1024;
+inline constexpr uint32_t kDefaultMaxOutstandingPerStream = 1024;
+inline constexpr uint32_t kDefaultMaxConcurrentStreams = 100;
 
-// ParseServerConfig parses protobuf text format and fills in defaults. Fails
+// LimitsWithDefaults returns `limits` with every 0 field set to its default
+// (worker_threads: the number of CPU cores, at least 1).
+config::LimitsConfig LimitsWithDefaults(const config::LimitsConfig& limits);
+
+// ParseServerConfig parses protobuf text format and fills in defaults
+// (limits included, see LimitsWithDefaults). Fails
 // with InvalidArgument quoting the parser's line and column.
 absl::StatusOr<config::ServerConfig> ParseServerConfig(absl::string_view text);
 
@@ -26,7 +34,9 @@ absl::StatusOr<config::ServerConfig> ReadServerConfigFile(
 // ValidateServerConfig checks a complete configuration (after flag
 // overrides). FailedPrecondition when the data plane would listen without
 // TLS on anything but loopback; InvalidArgument naming the field for an
-// incomplete TLS block or a malformed address.
+// incomplete TLS block, a malformed address, a limit out of range
+// (max_receive_message_bytes below 4 KiB, worker_threads above 1024) or an
+// empty admin identity.
 absl::Status ValidateServerConfig(const config::ServerConfig& config);
 
 }  // namespace keyward::service

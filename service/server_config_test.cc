@@ -1,5 +1,8 @@
 #include "service/server_config.h"
 
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -22,6 +25,53 @@ TEST(ServerConfigTest, FillsDefaults) {
   EXPECT_EQ(parsed->listen_address(), kDefaultListenAddress);
   EXPECT_EQ(parsed->shutdown_grace_seconds(), kDefaultShutdownGraceSeconds);
   EXPECT_TRUE(ValidateServerConfig(*parsed).ok());
+}
+
+TEST(ServerConfigTest, FillsLimitDefaults) {
+  absl::StatusOr<config::ServerConfig> parsed =
+      ParseServerConfig(absl::StrCat(kTls, "limits { worker_threads: 3 }"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->limits().max_receive_message_bytes(),
+            kDefaultMaxReceiveMessageBytes);
+  EXPECT_EQ(parsed->limits().max_outstanding_per_stream(),
+            kDefaultMaxOutstandingPerStream);
+  EXPECT_EQ(parsed->limits().max_concurrent_streams(),
+            kDefaultMaxConcurrentStreams);
+  EXPECT_EQ(parsed->limits().worker_threads(), 3u);
+  EXPECT_GE(LimitsWithDefaults(config::LimitsConfig()).worker_threads(), 1u);
+}
+
+TEST(ServerConfigTest, RefusesUnusableLimitsAndAdmins) {
+  for (const char* bad :
+       {"limits { max_receive_message_bytes: 4095 }",
+        "limits { worker_threads: 1025 }", "admin_identities: \"\""}) {
+    absl::StatusOr<config::ServerConfig> parsed =
+        ParseServerConfig(absl::StrCat(kTls, bad));
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    absl::Status status = ValidateServerConfig(*parsed);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+// The annotated example the README points to must stay a valid
+// configuration.
+TEST(ServerConfigTest, ExampleConfigIsValid) {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  const char* workspace = std::getenv("TEST_WORKSPACE");
+  ASSERT_NE(srcdir, nullptr);
+  absl::StatusOr<config::ServerConfig> parsed = ReadServerConfigFile(
+      absl::StrCat(srcdir, "/", workspace == nullptr ? "keyward" : workspace,
+                   "/service/example_config.textproto"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_TRUE(ValidateServerConfig(*parsed).ok());
+  EXPECT_EQ(parsed->keystore().directory(), "@KEYSTORE@");
+  EXPECT_EQ(parsed->admin_identities_size(), 1);
+  EXPECT_EQ(parsed->limits().max_receive_message_bytes(),
+            kDefaultMaxReceiveMessageBytes);
+  EXPECT_EQ(parsed->limits().max_outstanding_per_stream(),
+            kDefaultMaxOutstandingPerStream);
+  EXPECT_EQ(parsed->limits().max_concurrent_streams(),
+            kDefaultMaxConcurrentStreams);
 }
 
 TEST(ServerConfigTest, ReportsParseErrorPosition) {

@@ -135,7 +135,7 @@ void PrintKey(const v1::KeyInfo& key) {
         absl::StripPrefix(v1::Operation_Name(operation), "OPERATION_")));
   }
   std::printf(
-      "%s  %s v%u %s %s-%u\n  hosts: %s\n  operations: %s\n"
+      "%s  %s v%u %s %s (%u bits)\n  hosts: %s\n  operations: %s\n"
       "  schemes: %s\n",
       key.key_id().c_str(), key.name().c_str(), key.version(),
       absl::AsciiStrToLower(

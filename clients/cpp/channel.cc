@@ -50,8 +50,10 @@ HostKind Classify(const std::string& host) {
 }
 
 // ServiceConfig: round_robin over the resolved addresses, each checked with
-// grpc.health.v1, and retries of UNAVAILABLE for every Keyward method
-// (all are idempotent; see proto/keyward/v1/key_service.proto).
+// grpc.health.v1, and retries for every Keyward method (all are idempotent;
+// see proto/keyward/v1/key_service.proto) of UNAVAILABLE and of CANCELLED,
+// which is what a call racing a replica's shutdown gets from the server
+// (a call the caller cancels itself is never retried).
 std::string ServiceConfig(const KeywardClientOptions& options) {
   return absl::StrFormat(
       R"({"loadBalancingConfig": [{"round_robin": {}}],)"
@@ -60,7 +62,7 @@ std::string ServiceConfig(const KeywardClientOptions& options) {
       R"( {"service": "keyward.v1.AdminService"}],)"
       R"( "retryPolicy": {"maxAttempts": %d, "initialBackoff": "%.3fs",)"
       R"( "maxBackoff": "%.3fs", "backoffMultiplier": 2,)"
-      R"( "retryableStatusCodes": ["UNAVAILABLE"]}}]})",
+      R"( "retryableStatusCodes": ["UNAVAILABLE", "CANCELLED"]}}]})",
       options.max_attempts, absl::ToDoubleSeconds(options.initial_backoff),
       absl::ToDoubleSeconds(options.max_backoff));
 }

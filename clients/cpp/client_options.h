@@ -29,8 +29,8 @@ struct KeywardClientOptions {
   absl::Duration default_timeout = absl::Seconds(2);
 
   // Retries: every Keyward operation is idempotent, so a call that fails
-  // with UNAVAILABLE (a replica went away, a connection broke) is retried
-  // on another replica, up to max_attempts in all (2..5), with exponential
+  // with UNAVAILABLE (a connection broke) or CANCELLED by the server (its
+  // replica shut down under it) is retried on another replica, up to max_attempts in all (2..5), with exponential
   // backoff between initial_backoff and max_backoff, jittered by gRPC.
   int max_attempts = 4;
   absl::Duration initial_backoff = absl::Milliseconds(20);

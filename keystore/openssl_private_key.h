@@ -1,0 +1,68 @@
+#ifndef KEYWARD_KEYSTORE_OPENSSL_PRIVATE_KEY_H_
+#define KEYWARD_KEYSTORE_OPENSSL_PRIVATE_KEY_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "handshake/secret_bytes.h"
+#include "keystore/internal/rsa_pre_master.h"
+#include "keystore/key_type.h"
+#include "keystore/openssl_ptr.h"
+#include "keystore/private_key.h"
+#include "keyward/v1/types.pb.h"
+
+namespace keyward::keystore {
+
+// OpenSslPrivateKey: the PrivateKey of an OpenSSL EVP_PKEY, an RSA (>= 2048
+// bits), ECDSA P-256/P-384 or Ed25519 private key. Immutable; safe for
+// concurrent use (every operation makes its own OpenSSL context).
+class OpenSslPrivateKey final : public PrivateKey {
+ public:
+  // Create takes ownership of `key`, a private key. InvalidArgument for
+  // null; FailedPrecondition when ClassifyKey refuses the key (weak RSA,
+  // other curves and algorithms); Internal when the RSA pre-master
+  // decrypter cannot be set up.
+  static absl::StatusOr<std::unique_ptr<OpenSslPrivateKey>> Create(
+      EvpPkeyPtr key);
+
+  OpenSslPrivateKey(const OpenSslPrivateKey&) = delete;
+  OpenSslPrivateKey& operator=(const OpenSslPrivateKey&) = delete;
+
+  const KeyType& type() const { return type_; }
+
+  // See PrivateKey. A signature that fails the RSA self-check (Lenstra)
+  // is wiped, never returned: Internal.
+  absl::StatusOr<std::string> SignMessage(
+      v1::SignatureScheme scheme, absl::string_view message) const override;
+  absl::StatusOr<std::string> SignDigest(
+      v1::SignatureScheme scheme, absl::string_view digest) const override;
+  absl::StatusOr<handshake::SecretBytes> DecryptPreMaster(
+      absl::string_view ciphertext, uint16_t client_version) const override;
+
+ private:
+  OpenSslPrivateKey(EvpPkeyPtr key, KeyType type,
+                    std::optional<internal::RsaPreMasterDecrypter> decrypter)
+      : key_(std::move(key)), type_(type), decrypter_(std::move(decrypter)) {}
+
+  // CheckScheme: InvalidArgument for unknown schemes, FailedPrecondition
+  // for schemes this key cannot produce.
+  absl::Status CheckScheme(v1::SignatureScheme scheme) const;
+
+  // SignCheckedDigest signs a digest of the right length and, for RSA,
+  // verifies the signature before returning it.
+  absl::StatusOr<std::string> SignCheckedDigest(v1::SignatureScheme scheme,
+                                                absl::string_view digest) const;
+
+  const EvpPkeyPtr key_;
+  const KeyType type_;
+  // Set for RSA keys only.
+  const std::optional<internal::RsaPreMasterDecrypter> decrypter_;
+};
+
+}  // namespace keyward::keystore
+
+#endif  // KEYWARD_KEYSTORE_OPENSSL_PRIVATE_KEY_H_

@@ -1,0 +1,79 @@
+#ifndef KEYWARD_SERVICE_KEY_SERVICE_H_
+#define KEYWARD_SERVICE_KEY_SERVICE_H_
+
+#include <cstddef>
+
+#include "keystore/keystore_holder.h"
+#include "keyward/v1/key_service.grpc.pb.h"
+#include "service/secret_cleansing.h"
+#include "service/work_pool.h"
+
+namespace keyward::service {
+
+// KeyServiceOptions: the per-stream limit of the Pipeline (see
+// PipelineReactor).
+struct KeyServiceOptions {
+  size_t max_outstanding_per_stream = 1024;
+};
+
+// KeyService implements keyward.v1.KeyService with gRPC's callback API.
+// Each unary call takes the caller's identity from its client certificate
+// (UNAUTHENTICATED without one), a snapshot of the keystore, and runs its
+// operation (operations.h) on the gRPC thread: the work is the crypto
+// itself. Pipeline streams run their operations on `pool`. Messages that
+// carry secrets are wiped after they are sent (secret_cleansing.h).
+// Thread-safe; all methods may be called concurrently by gRPC.
+class KeyService final : public v1::KeyService::CallbackService {
+ public:
+  // `keystore` and `pool` are not owned and must outlive the server.
+  KeyService(const keystore::KeystoreHolder* keystore, WorkPool* pool,
+             KeyServiceOptions options);
+
+  grpc::ServerUnaryReactor* ListKeys(grpc::CallbackServerContext* context,
+                                     const v1::ListKeysRequest* request,
+                                     v1::ListKeysResponse* response) override;
+  grpc::ServerUnaryReactor* GetKey(grpc::CallbackServerContext* context,
+                                   const v1::GetKeyRequest* request,
+                                   v1::GetKeyResponse* response) override;
+  grpc::ServerUnaryReactor* Sign(grpc::CallbackServerContext* context,
+                                 const v1::SignRequest* request,
+                                 v1::SignResponse* response) override;
+  grpc::ServerUnaryReactor* DecryptPreMaster(
+      grpc::CallbackServerContext* context,
+      const v1::DecryptPreMasterRequest* request,
+      v1::DecryptPreMasterResponse* response) override;
+  grpc::ServerUnaryReactor* RsaKeyExchange(
+      grpc::CallbackServerContext* context,
+      const v1::RsaKeyExchangeRequest* request,
+      v1::RsaKeyExchangeResponse* response) override;
+  grpc::ServerUnaryReactor* DeriveSessionKeys(
+      grpc::CallbackServerContext* context,
+      const v1::DeriveSessionKeysRequest* request,
+      v1::DeriveSessionKeysResponse* response) override;
+  grpc::ServerBidiReactor<v1::PipelineRequest, v1::PipelineResponse>* Pipeline(
+      grpc::CallbackServerContext* context) override;
+
+ private:
+  // Serve runs `operation` for a unary call and finishes it.
+  template <typename Request, typename Response, typename Operation>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  const Request& request, Response* response,
+                                  Operation operation) const;
+
+  const keystore::KeystoreHolder* const keystore_;
+  WorkPool* const pool_;
+  const KeyServiceOptions options_;
+  CleansingMessageAllocator<v1::DecryptPreMasterRequest,
+                            v1::DecryptPreMasterResponse>
+      decrypt_allocator_;
+  CleansingMessageAllocator<v1::RsaKeyExchangeRequest,
+                            v1::RsaKeyExchangeResponse>
+      key_exchange_allocator_;
+  CleansingMessageAllocator<v1::DeriveSessionKeysRequest,
+                            v1::DeriveSessionKeysResponse>
+      session_keys_allocator_;
+};
+
+}  // namespace keyward::service
+
+#endif  // KEYWARD_SERVICE_KEY_SERVICE_H_

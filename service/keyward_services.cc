@@ -1,0 +1,46 @@
+#include "service/keyward_services.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "service/server_config.h"
+
+namespace keyward::service {
+
+absl::StatusOr<std::unique_ptr<KeywardServices>> KeywardServices::Create(
+    const config::ServerConfig& config) {
+  if (config.keystore().directory().empty()) {
+    return absl::InvalidArgumentError(
+        "keystore.directory is empty: the service needs a keystore");
+  }
+  absl::StatusOr<std::unique_ptr<keystore::KeystoreHolder>> keystore =
+      keystore::KeystoreHolder::Create(
+          DirectoryLoader(config.keystore().directory()));
+  if (!keystore.ok()) return keystore.status();
+  return std::unique_ptr<KeywardServices>(
+      new KeywardServices(*std::move(keystore), config));
+}
+
+KeywardServices::KeywardServices(
+    std::unique_ptr<keystore::KeystoreHolder> keystore,
+    const config::ServerConfig& config)
+    : keystore_(std::move(keystore)),
+      pool_(static_cast<int>(
+          LimitsWithDefaults(config.limits()).worker_threads())),
+      reloader_(keystore_.get()),
+      key_service_(keystore_.get(), &pool_,
+                   KeyServiceOptions{LimitsWithDefaults(config.limits())
+                                         .max_outstanding_per_stream()}),
+      admin_service_(
+          &reloader_, &pool_,
+          std::vector<std::string>(config.admin_identities().begin(),
+                                   config.admin_identities().end())) {}
+
+KeywardServices::~KeywardServices() = default;
+
+std::vector<grpc::Service*> KeywardServices::services() {
+  return {&key_service_, &admin_service_};
+}
+
+}  // namespace keyward::service

@@ -1,0 +1,109 @@
+#ifndef KEYWARD_SERVICE_PIPELINE_REACTOR_H_
+#define KEYWARD_SERVICE_PIPELINE_REACTOR_H_
+
+#include <atomic>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "grpcpp/support/server_callback.h"
+#include "keystore/keystore_holder.h"
+#include "keyward/v1/key_service.pb.h"
+#include "service/call_guard.h"
+#include "service/work_pool.h"
+
+namespace keyward::service {
+
+// PipelineReactor serves one KeyService.Pipeline stream. It reads requests
+// one after another and runs each on the WorkPool (RunPipelineRequest, the
+// same operations as the unary RPCs), and writes the responses as they
+// complete, in any order, one write in flight at a time.
+//
+// Limits: at most `max_outstanding` requests of the stream run or wait for
+// the pool at once; a request beyond that is answered at once with its own
+// RESOURCE_EXHAUSTED response. While `max_outstanding` responses wait to be
+// written (a client that sends without reading), the reactor stops reading,
+// so HTTP/2 flow control pushes back instead of memory growing.
+//
+// The stream ends with OK once the client half-closed and every response
+// was written; on cancellation (or a failed write) pending work is dropped
+// as it completes and the stream ends CANCELLED. An identity that cannot be
+// established ends the stream at once with UNAUTHENTICATED.
+//
+// Lifetime: gRPC owns one reference, each task on the pool another; the
+// last to let go deletes the reactor, so a pool thread never touches a
+// deleted reactor.
+//
+// State is shared between gRPC's threads and the pool's, under a
+// std::mutex (see WorkPool for why not absl::Mutex).
+class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
+                                                       v1::PipelineResponse> {
+ public:
+  // Starts the stream. `keystore` and `pool` are not owned and must outlive
+  // the server; `identity` is the caller or why there is none.
+  PipelineReactor(grpc::CallbackServerContext* context,
+                  const keystore::KeystoreHolder* keystore, WorkPool* pool,
+                  size_t max_outstanding, absl::StatusOr<std::string> identity);
+
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  enum class ReadState { kReading, kPaused, kDone };
+
+  // Steps decided under mu_ and carried out after releasing it, so that no
+  // gRPC call is ever made while holding mu_.
+  struct Steps {
+    bool read = false;
+    const v1::PipelineResponse* write = nullptr;
+    bool finish = false;
+    bool cancelled = false;
+  };
+
+  ~PipelineReactor() override = default;
+
+  // Runs `request` (on a pool thread) and queues its response.
+  void Execute(std::unique_ptr<v1::PipelineRequest> request);
+  // Decides what to do next.
+  Steps NextStepsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Drops every queued response (the stream is broken).
+  void DropPendingLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Perform(const Steps& steps);
+  void Unref();
+
+  const keystore::KeystoreHolder* const keystore_;
+  WorkPool* const pool_;
+  const size_t max_outstanding_;
+  const std::string identity_;
+  std::atomic<bool> cancelled_{false};
+  const CallGuard guard_;
+  // The references described above.
+  std::atomic<int> refs_{1};
+
+  // Written by gRPC between StartRead and OnReadDone; emptied by OnReadDone.
+  v1::PipelineRequest read_buffer_;
+
+  // Guards the stream's state below.
+  std::mutex mu_;
+  ReadState read_state_ ABSL_GUARDED_BY(mu_) = ReadState::kReading;
+  // Requests running or waiting on the pool.
+  size_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  // Responses waiting to be written, oldest first.
+  std::deque<std::unique_ptr<v1::PipelineResponse>> pending_
+      ABSL_GUARDED_BY(mu_);
+  // The response being written; kept alive until OnWriteDone.
+  std::unique_ptr<v1::PipelineResponse> writing_ ABSL_GUARDED_BY(mu_);
+  // Cancelled, or a write failed: nothing more will be written.
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace keyward::service
+
+#endif  // KEYWARD_SERVICE_PIPELINE_REACTOR_H_

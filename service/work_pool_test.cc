@@ -1,0 +1,79 @@
+#include "service/work_pool.h"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+
+namespace keyward::service {
+namespace {
+
+TEST(WorkPoolTest, RunsEveryTask) {
+  std::atomic<int> ran{0};
+  absl::BlockingCounter done(1000);
+  WorkPool pool(4);
+  EXPECT_EQ(pool.size(), 4);
+  for (int i = 0; i < 1000; ++i) {
+    pool.Schedule([&] {
+      ran.fetch_add(1);
+      done.DecrementCount();
+    });
+  }
+  done.Wait();
+  EXPECT_EQ(ran.load(), 1000);
+}
+
+TEST(WorkPoolTest, TasksRunConcurrently) {
+  // Two tasks that each wait for the other finish only if two threads run
+  // them at once.
+  WorkPool pool(2);
+  absl::Notification first_started, second_started;
+  absl::BlockingCounter done(2);
+  pool.Schedule([&] {
+    first_started.Notify();
+    second_started.WaitForNotification();
+    done.DecrementCount();
+  });
+  pool.Schedule([&] {
+    second_started.Notify();
+    first_started.WaitForNotification();
+    done.DecrementCount();
+  });
+  done.Wait();
+}
+
+TEST(WorkPoolTest, DestructorRunsQueuedTasks) {
+  std::atomic<int> ran{0};
+  {
+    WorkPool pool(1);
+    absl::Notification release;
+    pool.Schedule([&] { release.WaitForNotification(); });
+    for (int i = 0; i < 10; ++i) pool.Schedule([&] { ran.fetch_add(1); });
+    release.Notify();
+  }
+  EXPECT_EQ(ran.load(), 10);
+}
+
+TEST(WorkPoolTest, TasksMayScheduleTasksAndOwnState) {
+  absl::BlockingCounter done(1);
+  WorkPool pool(1);
+  auto payload = std::make_unique<int>(7);
+  pool.Schedule([&pool, &done, payload = std::move(payload)]() mutable {
+    pool.Schedule([&done, value = *payload] {
+      EXPECT_EQ(value, 7);
+      done.DecrementCount();
+    });
+  });
+  done.Wait();
+}
+
+TEST(WorkPoolTest, ZeroThreadsMeansOne) {
+  WorkPool pool(0);
+  EXPECT_EQ(pool.size(), 1);
+}
+
+}  // namespace
+}  // namespace keyward::service
