@@ -39,7 +39,7 @@ PipelineReactor::PipelineReactor(grpc::CallbackServerContext* context,
              [this] { return cancelled_.load(std::memory_order_acquire); }) {
   if (!identity.ok()) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       read_state_ = ReadState::kDone;
       finished_ = true;
     }
@@ -57,7 +57,7 @@ void PipelineReactor::OnReadDone(bool ok) {
   bool dispatch = false;
   Steps steps;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     read_state_ = ok ? ReadState::kPaused : ReadState::kDone;
     if (ok && !broken_) {
       if (in_flight_ < max_outstanding_) {
@@ -88,7 +88,7 @@ void PipelineReactor::Execute(std::unique_ptr<v1::PipelineRequest> request) {
   CleanseSecrets(request.get());
   Steps steps;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     --in_flight_;
     if (broken_) {
       CleanseSecrets(response.get());
@@ -104,7 +104,7 @@ void PipelineReactor::Execute(std::unique_ptr<v1::PipelineRequest> request) {
 void PipelineReactor::OnWriteDone(bool ok) {
   Steps steps;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     CleanseSecrets(writing_.get());
     writing_.reset();
     if (!ok) {
@@ -120,7 +120,7 @@ void PipelineReactor::OnCancel() {
   cancelled_.store(true, std::memory_order_release);
   Steps steps;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     broken_ = true;
     DropPendingLocked();
     steps = NextStepsLocked();

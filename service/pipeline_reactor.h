@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -14,6 +13,7 @@
 #include "keystore/keystore_holder.h"
 #include "keyward/v1/key_service.pb.h"
 #include "service/call_guard.h"
+#include "service/mutex.h"
 #include "service/work_pool.h"
 
 namespace keyward::service {
@@ -39,7 +39,7 @@ namespace keyward::service {
 // deleted reactor.
 //
 // State is shared between gRPC's threads and the pool's, under a
-// std::mutex (see WorkPool for why not absl::Mutex).
+// service::Mutex (see mutex.h for why not absl::Mutex).
 class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
                                                        v1::PipelineResponse> {
  public:
@@ -90,7 +90,7 @@ class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
   v1::PipelineRequest read_buffer_;
 
   // Guards the stream's state below.
-  std::mutex mu_;
+  Mutex mu_;
   ReadState read_state_ ABSL_GUARDED_BY(mu_) = ReadState::kReading;
   // Requests running or waiting on the pool.
   size_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;

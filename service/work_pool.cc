@@ -14,7 +14,7 @@ WorkPool::WorkPool(int threads) {
 
 WorkPool::~WorkPool() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -23,7 +23,7 @@ WorkPool::~WorkPool() {
 
 void WorkPool::Schedule(absl::AnyInvocable<void() &&> task) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     tasks_.push_back(std::move(task));
   }
   wake_.notify_one();
@@ -33,8 +33,8 @@ void WorkPool::Work() {
   while (true) {
     absl::AnyInvocable<void() &&> task;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      MutexLock lock(&mu_);
+      while (!stopping_ && tasks_.empty()) wake_.wait(mu_);
       if (tasks_.empty()) return;  // Stopping, and nothing left to run.
       task = std::move(tasks_.front());
       tasks_.pop_front();

@@ -3,23 +3,20 @@
 
 #include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
+#include "service/mutex.h"
 
 namespace keyward::service {
 
 // WorkPool runs tasks on a fixed set of threads, in submission order. The
 // Pipeline stream puts its operations here so that one busy stream can use
 // every core while gRPC's own threads only read and write.
-//
-// It locks with std::mutex rather than absl::Mutex: the system Abseil is not
-// built with ThreadSanitizer, which then cannot see the ordering an
-// absl::Mutex provides, while pthread-based locks are intercepted. Tasks
-// hand data to pool threads, so that ordering must be visible.
+// Tasks hand data to pool threads, so the lock is a service::Mutex, whose
+// ordering ThreadSanitizer can see (see mutex.h).
 class WorkPool {
  public:
   // Starts `threads` threads (at least 1).
@@ -42,9 +39,9 @@ class WorkPool {
   void Work();
 
   // Guards tasks_ and stopping_.
-  std::mutex mu_;
+  Mutex mu_;
   // Signalled when a task is queued or stopping_ is set.
-  std::condition_variable wake_;
+  std::condition_variable_any wake_;
   // Tasks not yet started, oldest first.
   std::deque<absl::AnyInvocable<void() &&>> tasks_ ABSL_GUARDED_BY(mu_);
   // Set by the destructor: threads exit once `tasks_` is empty.

@@ -247,10 +247,10 @@ TEST_F(HostileInputTest, EveryMalformedRequestGetsItsDocumentedStatus) {
       {"P-256 length for X448",
        std::string("\x03\x00\x1e\x41\x04", 5) + std::string(64, 'x')},
   };
-  for (const auto& [name, params] : kBadParams) {
+  for (const auto& bad : kBadParams) {
     sign(
-        "ServerECDHParams " + name,
-        [params](S* r) {
+        "ServerECDHParams " + bad.first,
+        [params = bad.second](S* r) {
           auto* ske = r->mutable_tls12_server_key_exchange();
           ske->set_client_random(std::string(32, 'c'));
           ske->set_server_random(std::string(32, 's'));
