@@ -1,19 +1,31 @@
 #include "service/key_service.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "service/caller.h"
 #include "service/grpc_status.h"
-#include "service/identity.h"
 #include "service/operations.h"
 #include "service/pipeline_reactor.h"
 
 namespace keyward::service {
+namespace {
+
+OperationRecord Named(const char* operation, std::string scheme = "") {
+  OperationRecord record;
+  record.operation = operation;
+  record.scheme = std::move(scheme);
+  return record;
+}
+
+}  // namespace
 
 KeyService::KeyService(const keystore::KeystoreHolder* keystore, WorkPool* pool,
-                       KeyServiceOptions options)
-    : keystore_(keystore), pool_(pool), options_(options) {
+                       OperationMonitor* monitor, KeyServiceOptions options)
+    : keystore_(keystore), pool_(pool), monitor_(monitor), options_(options) {
   SetMessageAllocatorFor_DecryptPreMaster(&decrypt_allocator_);
   SetMessageAllocatorFor_RsaKeyExchange(&key_exchange_allocator_);
   SetMessageAllocatorFor_DeriveSessionKeys(&session_keys_allocator_);
@@ -22,67 +34,88 @@ KeyService::KeyService(const keystore::KeystoreHolder* keystore, WorkPool* pool,
 template <typename Request, typename Response, typename Operation>
 grpc::ServerUnaryReactor* KeyService::Serve(
     grpc::CallbackServerContext* context, const Request& request,
-    Response* response, Operation operation) const {
+    Response* response, Operation operation, OperationRecord record) const {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<std::string> identity =
-      CallerIdentity(*context->auth_context());
-  if (!identity.ok()) {
-    reactor->Finish(ToGrpcStatus(identity.status()));
-    return reactor;
+  record.time = absl::Now();
+  record.peer = context->peer();
+  std::optional<AdmissionTicket> ticket;
+  OperationFacts facts;
+  absl::Status status = [&]() -> absl::Status {
+    absl::StatusOr<Caller> caller = IdentifyCaller(*context);
+    if (!caller.ok()) return caller.status();
+    record.identity = std::move(caller->identity);
+    record.request_id = std::move(caller->request_id);
+    absl::StatusOr<AdmissionTicket> admitted =
+        monitor_->Admit(record.identity);
+    if (!admitted.ok()) return admitted.status();
+    ticket.emplace(*std::move(admitted));
+    const OperationContext operation_context{
+        keystore_->Current(), record.identity, record.time,
+        CallGuard::ForCall(context), &facts};
+    absl::StatusOr<Response> result = operation(request, operation_context);
+    if (!result.ok()) return result.status();
+    *response = *std::move(result);
+    return absl::OkStatus();
+  }();
+  record.key_id = std::move(facts.key_id);
+  status = monitor_->Finish(record, std::move(status), std::move(ticket));
+  if (std::optional<absl::Duration> retry = RetryAfter(status)) {
+    context->AddTrailingMetadata(
+        "grpc-retry-pushback-ms",
+        absl::StrCat(absl::ToInt64Milliseconds(*retry)));
   }
-  const OperationContext operation_context{keystore_->Current(),
-                                           *std::move(identity), absl::Now(),
-                                           CallGuard::ForCall(context)};
-  absl::StatusOr<Response> result = operation(request, operation_context);
-  if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
+  reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* KeyService::ListKeys(
     grpc::CallbackServerContext* context, const v1::ListKeysRequest* request,
     v1::ListKeysResponse* response) {
-  return Serve(context, *request, response, RunListKeys);
+  return Serve(context, *request, response, RunListKeys, Named("ListKeys"));
 }
 
 grpc::ServerUnaryReactor* KeyService::GetKey(
     grpc::CallbackServerContext* context, const v1::GetKeyRequest* request,
     v1::GetKeyResponse* response) {
-  return Serve(context, *request, response, RunGetKey);
+  return Serve(context, *request, response, RunGetKey, Named("GetKey"));
 }
 
 grpc::ServerUnaryReactor* KeyService::Sign(grpc::CallbackServerContext* context,
                                            const v1::SignRequest* request,
                                            v1::SignResponse* response) {
-  return Serve(context, *request, response, RunSign);
+  return Serve(context, *request, response, RunSign,
+               Named("Sign", v1::SignatureScheme_Name(request->scheme())));
 }
 
 grpc::ServerUnaryReactor* KeyService::DecryptPreMaster(
     grpc::CallbackServerContext* context,
     const v1::DecryptPreMasterRequest* request,
     v1::DecryptPreMasterResponse* response) {
-  return Serve(context, *request, response, RunDecryptPreMaster);
+  return Serve(context, *request, response, RunDecryptPreMaster,
+               Named("DecryptPreMaster"));
 }
 
 grpc::ServerUnaryReactor* KeyService::RsaKeyExchange(
     grpc::CallbackServerContext* context,
     const v1::RsaKeyExchangeRequest* request,
     v1::RsaKeyExchangeResponse* response) {
-  return Serve(context, *request, response, RunRsaKeyExchange);
+  return Serve(context, *request, response, RunRsaKeyExchange,
+               Named("RsaKeyExchange"));
 }
 
 grpc::ServerUnaryReactor* KeyService::DeriveSessionKeys(
     grpc::CallbackServerContext* context,
     const v1::DeriveSessionKeysRequest* request,
     v1::DeriveSessionKeysResponse* response) {
-  return Serve(context, *request, response, RunDeriveSessionKeys);
+  return Serve(context, *request, response, RunDeriveSessionKeys,
+               Named("DeriveSessionKeys"));
 }
 
 grpc::ServerBidiReactor<v1::PipelineRequest, v1::PipelineResponse>*
 KeyService::Pipeline(grpc::CallbackServerContext* context) {
-  return new PipelineReactor(context, keystore_, pool_,
+  return new PipelineReactor(context, keystore_, pool_, monitor_,
                              options_.max_outstanding_per_stream,
-                             CallerIdentity(*context->auth_context()));
+                             IdentifyCaller(*context));
 }
 
 }  // namespace keyward::service

@@ -5,6 +5,8 @@
 
 #include "keystore/keystore_holder.h"
 #include "keyward/v1/key_service.grpc.pb.h"
+#include "service/operation_monitor.h"
+#include "service/operation_record.h"
 #include "service/secret_cleansing.h"
 #include "service/work_pool.h"
 
@@ -18,16 +20,22 @@ struct KeyServiceOptions {
 
 // KeyService implements keyward.v1.KeyService with gRPC's callback API.
 // Each unary call takes the caller's identity from its client certificate
-// (UNAUTHENTICATED without one), a snapshot of the keystore, and runs its
-// operation (operations.h) on the gRPC thread: the work is the crypto
-// itself. Pipeline streams run their operations on `pool`. Messages that
+// (UNAUTHENTICATED without one) and its x-request-id (caller.h), is
+// admitted by `monitor` (RESOURCE_EXHAUSTED over a limit, with the
+// "grpc-retry-pushback-ms" trailer), takes a snapshot of the keystore and
+// runs its operation (operations.h) on the gRPC thread: the work is the
+// crypto itself. Its audit record and metrics go to `monitor`, and a
+// result is returned only if the record was written or the audit log fails
+// open. Pipeline streams run their operations on `pool`, each request
+// admitted and recorded the same way. Messages that
 // carry secrets are wiped after they are sent (secret_cleansing.h).
 // Thread-safe; all methods may be called concurrently by gRPC.
 class KeyService final : public v1::KeyService::CallbackService {
  public:
-  // `keystore` and `pool` are not owned and must outlive the server.
+  // `keystore`, `pool` and `monitor` are not owned and must outlive the
+  // server.
   KeyService(const keystore::KeystoreHolder* keystore, WorkPool* pool,
-             KeyServiceOptions options);
+             OperationMonitor* monitor, KeyServiceOptions options);
 
   grpc::ServerUnaryReactor* ListKeys(grpc::CallbackServerContext* context,
                                      const v1::ListKeysRequest* request,
@@ -54,14 +62,17 @@ class KeyService final : public v1::KeyService::CallbackService {
       grpc::CallbackServerContext* context) override;
 
  private:
-  // Serve runs `operation` for a unary call and finishes it.
+  // Serve runs `operation` for a unary call and finishes it. `record` names
+  // the operation (and scheme); Serve fills in the rest.
   template <typename Request, typename Response, typename Operation>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                   const Request& request, Response* response,
-                                  Operation operation) const;
+                                  Operation operation,
+                                  OperationRecord record) const;
 
   const keystore::KeystoreHolder* const keystore_;
   WorkPool* const pool_;
+  OperationMonitor* const monitor_;
   const KeyServiceOptions options_;
   CleansingMessageAllocator<v1::DecryptPreMasterRequest,
                             v1::DecryptPreMasterResponse>

@@ -26,14 +26,18 @@ keystore::KeystoreHolder::Loader DirectoryLoader(std::string directory) {
   };
 }
 
-KeystoreReloader::KeystoreReloader(keystore::KeystoreHolder* holder)
-    : holder_(holder) {}
+KeystoreReloader::KeystoreReloader(keystore::KeystoreHolder* holder,
+                                   Metrics* metrics)
+    : holder_(holder), metrics_(metrics) {}
 
 absl::StatusOr<v1::ReloadResponse> KeystoreReloader::Reload(
     absl::string_view trigger) {
   absl::MutexLock lock(&mu_);
+  const absl::Time start = absl::Now();
   absl::StatusOr<std::shared_ptr<const keystore::Keystore>> loaded =
       holder_->Reload();
+  const absl::Time end = absl::Now();
+  metrics_->RecordReload(loaded.ok(), end - start, end);
   if (!loaded.ok()) {
     Log(LogLevel::kError,
         absl::StrCat("keystore reload (", trigger,
@@ -41,6 +45,7 @@ absl::StatusOr<v1::ReloadResponse> KeystoreReloader::Reload(
                      holder_->generation(), ": ", loaded.status().message()));
     return absl::FailedPreconditionError(loaded.status().message());
   }
+  metrics_->SetKeystore(**loaded);
   v1::ReloadResponse out = Serving();
   Log(LogLevel::kInfo,
       absl::StrCat("keystore reloaded (", trigger, "): ", out.key_count(),

@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "keystore/keystore_holder.h"
 #include "keyward/v1/admin_service.pb.h"
+#include "service/metrics.h"
 
 namespace keyward::service {
 
@@ -19,11 +20,12 @@ namespace keyward::service {
 keystore::KeystoreHolder::Loader DirectoryLoader(std::string directory);
 
 // KeystoreReloader performs the reloads that SIGHUP and AdminService.Reload
-// ask for, and logs their outcome.
+// ask for, and logs their outcome and counts it in the metrics (with the
+// certificate expiry of the keys now serving).
 class KeystoreReloader {
  public:
-  // `holder` is not owned and must outlive the reloader.
-  explicit KeystoreReloader(keystore::KeystoreHolder* holder);
+  // `holder` and `metrics` are not owned and must outlive the reloader.
+  KeystoreReloader(keystore::KeystoreHolder* holder, Metrics* metrics);
 
   // Reload loads the keystore anew and swaps it in. On success it logs the
   // key count and generation and returns them; on failure the serving
@@ -38,6 +40,7 @@ class KeystoreReloader {
 
  private:
   keystore::KeystoreHolder* const holder_;
+  Metrics* const metrics_;
   // Serializes Reload, so that the generation reported is the one of the
   // snapshot this Reload loaded.
   absl::Mutex mu_;

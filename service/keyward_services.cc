@@ -14,22 +14,35 @@ absl::StatusOr<std::unique_ptr<KeywardServices>> KeywardServices::Create(
     return absl::InvalidArgumentError(
         "keystore.directory is empty: the service needs a keystore");
   }
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
+      AuditLog::Open(config.audit());
+  if (!audit.ok()) return audit.status();
   absl::StatusOr<std::unique_ptr<keystore::KeystoreHolder>> keystore =
       keystore::KeystoreHolder::Create(
           DirectoryLoader(config.keystore().directory()));
   if (!keystore.ok()) return keystore.status();
+  absl::StatusOr<std::unique_ptr<Metrics>> metrics =
+      Metrics::Start(config.metrics());
+  if (!metrics.ok()) return metrics.status();
+  (*metrics)->SetKeystore(*(*keystore)->Current());
   return std::unique_ptr<KeywardServices>(
-      new KeywardServices(*std::move(keystore), config));
+      new KeywardServices(*std::move(keystore), *std::move(metrics),
+                          *std::move(audit), config));
 }
 
 KeywardServices::KeywardServices(
     std::unique_ptr<keystore::KeystoreHolder> keystore,
+    std::unique_ptr<Metrics> metrics, std::unique_ptr<AuditLog> audit,
     const config::ServerConfig& config)
     : keystore_(std::move(keystore)),
+      metrics_(std::move(metrics)),
+      audit_(std::move(audit)),
+      admission_(LimitsWithDefaults(config.limits())),
+      monitor_(&admission_, audit_.get(), metrics_.get()),
       pool_(static_cast<int>(
           LimitsWithDefaults(config.limits()).worker_threads())),
-      reloader_(keystore_.get()),
-      key_service_(keystore_.get(), &pool_,
+      reloader_(keystore_.get(), metrics_.get()),
+      key_service_(keystore_.get(), &pool_, &monitor_,
                    KeyServiceOptions{LimitsWithDefaults(config.limits())
                                          .max_outstanding_per_stream()}),
       admin_service_(

@@ -108,6 +108,10 @@ int Run() {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A closed stderr or audit pipe must surface as a write error (which the
+  // audit log reports, and fails closed on when configured), not kill the
+  // process.
+  signal(SIGPIPE, SIG_IGN);
 
   absl::StatusOr<ServerConfig> config = LoadConfig();
   if (!config.ok()) {
@@ -145,6 +149,11 @@ int Run() {
           ", ", config->has_tls() ? "mutual TLS" : "plaintext, loopback only",
           "); keyward.v1.KeyService, AdminService; health: "
           "grpc.health.v1.Health; reflection on; SIGHUP reloads the keystore"));
+  if ((*services)->metrics_port() != 0) {
+    Log(LogLevel::kInfo,
+        absl::StrCat("metrics: http://", config->metrics().listen_address(),
+                     " (port ", (*services)->metrics_port(), ")/metrics"));
+  }
 
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {

@@ -23,8 +23,12 @@ bool IsListed(const keystore::KeyEntry& key, const OperationContext& context) {
 
 absl::StatusOr<KeyPtr> Resolve(const v1::KeySelector& selector,
                                const OperationContext& context, KeyUse use) {
-  return ResolveKey(*context.keystore, selector, context.identity, use,
-                    context.now);
+  absl::StatusOr<KeyPtr> key = ResolveKey(*context.keystore, selector,
+                                          context.identity, use, context.now);
+  if (key.ok() && context.facts != nullptr) {
+    context.facts->key_id = (*key)->key_id;
+  }
+  return key;
 }
 
 }  // namespace

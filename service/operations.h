@@ -19,6 +19,13 @@
 // (secret_cleansing.h) once sent.
 namespace keyward::service {
 
+// OperationFacts is what an operation tells its caller about itself, for
+// the audit log and metrics (operation_record.h).
+struct OperationFacts {
+  // The id of the key the selector resolved to; empty until then.
+  std::string key_id;
+};
+
 // OperationContext is what an operation needs besides its request.
 struct OperationContext {
   // The snapshot the whole operation uses; never null.
@@ -28,6 +35,8 @@ struct OperationContext {
   // The time that decides whether PREVIOUS keys are still usable.
   absl::Time now;
   CallGuard guard;
+  // Where the operation records its facts; may be null (not wanted).
+  OperationFacts* facts = nullptr;
 };
 
 absl::StatusOr<v1::ListKeysResponse> RunListKeys(

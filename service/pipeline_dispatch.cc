@@ -53,4 +53,22 @@ v1::PipelineResponse RunPipelineRequest(const v1::PipelineRequest& request,
   return out;
 }
 
+std::string PipelineOperation(const v1::PipelineRequest& request) {
+  switch (request.operation_case()) {
+    case v1::PipelineRequest::kSign:
+      return "Sign";
+    case v1::PipelineRequest::kDecryptPreMaster:
+      return "DecryptPreMaster";
+    case v1::PipelineRequest::kRsaKeyExchange:
+      return "RsaKeyExchange";
+    case v1::PipelineRequest::kDeriveSessionKeys:
+      return "DeriveSessionKeys";
+    case v1::PipelineRequest::kGetKey:
+      return "GetKey";
+    case v1::PipelineRequest::OPERATION_NOT_SET:
+      break;
+  }
+  return "";
+}
+
 }  // namespace keyward::service

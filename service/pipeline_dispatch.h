@@ -1,6 +1,8 @@
 #ifndef KEYWARD_SERVICE_PIPELINE_DISPATCH_H_
 #define KEYWARD_SERVICE_PIPELINE_DISPATCH_H_
 
+#include <string>
+
 #include "keyward/v1/key_service.pb.h"
 #include "service/operations.h"
 
@@ -13,6 +15,11 @@ namespace keyward::service {
 // "operation". Never fails as a whole.
 v1::PipelineResponse RunPipelineRequest(const v1::PipelineRequest& request,
                                         const OperationContext& context);
+
+// PipelineOperation names the operation `request` carries as the audit log
+// and metrics do: "Sign", "DecryptPreMaster", "RsaKeyExchange",
+// "DeriveSessionKeys", "GetKey", or "" when none is set.
+std::string PipelineOperation(const v1::PipelineRequest& request);
 
 }  // namespace keyward::service
 

@@ -1,6 +1,7 @@
 #include "service/pipeline_reactor.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -13,37 +14,26 @@
 #include "service/secret_cleansing.h"
 
 namespace keyward::service {
-namespace {
-
-std::unique_ptr<v1::PipelineResponse> Rejection(uint64_t request_id,
-                                                size_t max_outstanding) {
-  auto out = std::make_unique<v1::PipelineResponse>();
-  out->set_request_id(request_id);
-  *out->mutable_status() = ToProtoStatus(absl::ResourceExhaustedError(
-      absl::StrCat("the stream already has ", max_outstanding,
-                   " requests outstanding (max_outstanding_per_stream)")));
-  return out;
-}
-
-}  // namespace
 
 PipelineReactor::PipelineReactor(grpc::CallbackServerContext* context,
                                  const keystore::KeystoreHolder* keystore,
-                                 WorkPool* pool, size_t max_outstanding,
-                                 absl::StatusOr<std::string> identity)
+                                 WorkPool* pool, OperationMonitor* monitor,
+                                 size_t max_outstanding,
+                                 absl::StatusOr<Caller> caller)
     : keystore_(keystore),
       pool_(pool),
+      monitor_(monitor),
       max_outstanding_(std::max<size_t>(max_outstanding, 1)),
-      identity_(identity.ok() ? *identity : ""),
+      caller_(caller.ok() ? *caller : Caller{}),
       guard_(absl::FromChrono(context->deadline()),
              [this] { return cancelled_.load(std::memory_order_acquire); }) {
-  if (!identity.ok()) {
+  if (!caller.ok()) {
     {
       MutexLock lock(&mu_);
       read_state_ = ReadState::kDone;
       finished_ = true;
     }
-    Finish(ToGrpcStatus(identity.status()));
+    Finish(ToGrpcStatus(caller.status()));
     return;
   }
   StartRead(&read_buffer_);
@@ -54,38 +44,96 @@ void PipelineReactor::OnReadDone(bool ok) {
   if (ok) {
     request = std::make_unique<v1::PipelineRequest>(std::move(read_buffer_));
   }
-  bool dispatch = false;
+  bool accepted = false;
+  bool over_stream_limit = false;
   Steps steps;
   {
     MutexLock lock(&mu_);
     read_state_ = ok ? ReadState::kPaused : ReadState::kDone;
     if (ok && !broken_) {
-      if (in_flight_ < max_outstanding_) {
-        ++in_flight_;
-        refs_.fetch_add(1, std::memory_order_relaxed);
-        dispatch = true;
-      } else {
-        pending_.push_back(Rejection(request->request_id(), max_outstanding_));
-      }
+      // Every accepted request is answered through Complete, even one that
+      // a limit refuses, so that in_flight_ and refs_ count it until then.
+      accepted = true;
+      over_stream_limit = in_flight_ >= max_outstanding_;
+      ++in_flight_;
+      refs_.fetch_add(1, std::memory_order_relaxed);
     }
     steps = NextStepsLocked();
   }
-  if (dispatch) {
-    pool_->Schedule([this, request = std::move(request)]() mutable {
-      Execute(std::move(request));
-    });
-  } else if (request != nullptr) {
-    CleanseSecrets(request.get());
-  }
   Perform(steps);
+  if (!accepted) {
+    if (request != nullptr) CleanseSecrets(request.get());
+    return;
+  }
+  OperationRecord record = StartRecord(*request);
+  if (over_stream_limit) {
+    Refuse(std::move(request), std::move(record),
+           absl::ResourceExhaustedError(absl::StrCat(
+               "the stream already has ", max_outstanding_,
+               " requests outstanding (max_outstanding_per_stream)")));
+    return;
+  }
+  absl::StatusOr<AdmissionTicket> ticket = monitor_->Admit(caller_.identity);
+  if (!ticket.ok()) {
+    Refuse(std::move(request), std::move(record), ticket.status());
+    return;
+  }
+  pool_->Schedule([this, request = std::move(request),
+                   record = std::move(record),
+                   ticket = *std::move(ticket)]() mutable {
+    Execute(std::move(request), std::move(record), std::move(ticket));
+  });
 }
 
-void PipelineReactor::Execute(std::unique_ptr<v1::PipelineRequest> request) {
-  const OperationContext context{keystore_->Current(), identity_, absl::Now(),
-                                 guard_};
+OperationRecord PipelineReactor::StartRecord(
+    const v1::PipelineRequest& request) const {
+  OperationRecord record;
+  record.time = absl::Now();
+  record.identity = caller_.identity;
+  record.peer = caller_.peer;
+  record.request_id = absl::StrCat(caller_.request_id, "/", request.request_id());
+  record.operation = PipelineOperation(request);
+  record.pipelined = true;
+  if (request.has_sign()) {
+    record.scheme = v1::SignatureScheme_Name(request.sign().scheme());
+  }
+  return record;
+}
+
+void PipelineReactor::Refuse(std::unique_ptr<v1::PipelineRequest> request,
+                             OperationRecord record, absl::Status status) {
+  auto response = std::make_unique<v1::PipelineResponse>();
+  response->set_request_id(request->request_id());
+  CleanseSecrets(request.get());
+  *response->mutable_status() =
+      ToProtoStatus(monitor_->Finish(record, std::move(status), std::nullopt));
+  Complete(std::move(response));
+}
+
+void PipelineReactor::Execute(std::unique_ptr<v1::PipelineRequest> request,
+                              OperationRecord record, AdmissionTicket ticket) {
+  OperationFacts facts;
+  const OperationContext context{keystore_->Current(), caller_.identity,
+                                 absl::Now(), guard_, &facts};
   auto response = std::make_unique<v1::PipelineResponse>(
       RunPipelineRequest(*request, context));
   CleanseSecrets(request.get());
+  record.key_id = std::move(facts.key_id);
+  const absl::Status outcome(
+      static_cast<absl::StatusCode>(response->status().code()),
+      response->status().message());
+  const absl::Status answered =
+      monitor_->Finish(record, outcome, std::move(ticket));
+  if (answered.code() != outcome.code()) {
+    // The audit log failed closed: the result must not leave.
+    CleanseSecrets(response.get());
+    response->clear_result();
+    *response->mutable_status() = ToProtoStatus(answered);
+  }
+  Complete(std::move(response));
+}
+
+void PipelineReactor::Complete(std::unique_ptr<v1::PipelineResponse> response) {
   Steps steps;
   {
     MutexLock lock(&mu_);

@@ -13,7 +13,10 @@
 #include "keystore/keystore_holder.h"
 #include "keyward/v1/key_service.pb.h"
 #include "service/call_guard.h"
+#include "service/caller.h"
 #include "service/mutex.h"
+#include "service/operation_monitor.h"
+#include "service/operation_record.h"
 #include "service/work_pool.h"
 
 namespace keyward::service {
@@ -22,6 +25,11 @@ namespace keyward::service {
 // one after another and runs each on the WorkPool (RunPipelineRequest, the
 // same operations as the unary RPCs), and writes the responses as they
 // complete, in any order, one write in flight at a time.
+//
+// Each request is admitted by the OperationMonitor (limits per server and
+// per identity) before it is queued, and its audit record and metrics go to
+// the monitor once it is answered; a request refused by a limit gets its own
+// RESOURCE_EXHAUSTED response (with "retry after N ms" in the message).
 //
 // Limits: at most `max_outstanding` requests of the stream run or wait for
 // the pool at once; a request beyond that is answered at once with its own
@@ -32,7 +40,8 @@ namespace keyward::service {
 // The stream ends with OK once the client half-closed and every response
 // was written; on cancellation (or a failed write) pending work is dropped
 // as it completes and the stream ends CANCELLED. An identity that cannot be
-// established ends the stream at once with UNAUTHENTICATED.
+// established ends the stream at once with UNAUTHENTICATED, a malformed
+// x-request-id with INVALID_ARGUMENT (caller.h).
 //
 // Lifetime: gRPC owns one reference, each task on the pool another; the
 // last to let go deletes the reactor, so a pool thread never touches a
@@ -43,11 +52,12 @@ namespace keyward::service {
 class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
                                                        v1::PipelineResponse> {
  public:
-  // Starts the stream. `keystore` and `pool` are not owned and must outlive
-  // the server; `identity` is the caller or why there is none.
+  // Starts the stream. `keystore`, `pool` and `monitor` are not owned and
+  // must outlive the server; `caller` is the caller or why there is none.
   PipelineReactor(grpc::CallbackServerContext* context,
                   const keystore::KeystoreHolder* keystore, WorkPool* pool,
-                  size_t max_outstanding, absl::StatusOr<std::string> identity);
+                  OperationMonitor* monitor, size_t max_outstanding,
+                  absl::StatusOr<Caller> caller);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -68,8 +78,17 @@ class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
 
   ~PipelineReactor() override = default;
 
-  // Runs `request` (on a pool thread) and queues its response.
-  void Execute(std::unique_ptr<v1::PipelineRequest> request);
+  // Starts the audit record of `request`.
+  OperationRecord StartRecord(const v1::PipelineRequest& request) const;
+  // Answers an accepted `request` at once with `status` (a limit).
+  void Refuse(std::unique_ptr<v1::PipelineRequest> request,
+              OperationRecord record, absl::Status status);
+  // Runs an admitted `request` (on a pool thread) and queues its response.
+  void Execute(std::unique_ptr<v1::PipelineRequest> request,
+               OperationRecord record, AdmissionTicket ticket);
+  // Queues the response of an accepted request (or drops it when the stream
+  // is broken) and lets go of the request's reference.
+  void Complete(std::unique_ptr<v1::PipelineResponse> response);
   // Decides what to do next.
   Steps NextStepsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Drops every queued response (the stream is broken).
@@ -79,8 +98,9 @@ class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
 
   const keystore::KeystoreHolder* const keystore_;
   WorkPool* const pool_;
+  OperationMonitor* const monitor_;
   const size_t max_outstanding_;
-  const std::string identity_;
+  const Caller caller_;
   std::atomic<bool> cancelled_{false};
   const CallGuard guard_;
   // The references described above.
@@ -92,7 +112,8 @@ class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
   // Guards the stream's state below.
   Mutex mu_;
   ReadState read_state_ ABSL_GUARDED_BY(mu_) = ReadState::kReading;
-  // Requests running or waiting on the pool.
+  // Accepted requests not yet answered (running, waiting on the pool, or
+  // being refused).
   size_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   // Responses waiting to be written, oldest first.
   std::deque<std::unique_ptr<v1::PipelineResponse>> pending_

@@ -1,5 +1,8 @@
 #include "service/server.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -13,6 +16,13 @@
 #include "service/server_credentials.h"
 
 namespace keyward::service {
+namespace {
+
+constexpr int kMaxPingStrikes = 2;
+constexpr int kKeepaliveTimeMs = 60 * 1000;
+constexpr int kKeepaliveTimeoutMs = 20 * 1000;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<KeywardServer>> KeywardServer::Start(
     const config::ServerConfig& config, std::vector<grpc::Service*> services) {
@@ -42,6 +52,23 @@ absl::StatusOr<std::unique_ptr<KeywardServer>> KeywardServer::Start(
       static_cast<int>(limits.max_receive_message_bytes()));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              static_cast<int>(limits.max_concurrent_streams()));
+  // Keepalive enforcement: a client that pings more often than allowed gets
+  // GOAWAY after kMaxPingStrikes strikes. The server itself probes quiet
+  // connections so that dead peers release their streams.
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+      static_cast<int>(limits.min_client_ping_interval_ms()));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, kMaxPingStrikes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveTimeMs);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             kKeepaliveTimeoutMs);
+  // Idle connections are closed.
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+      static_cast<int>(std::min<uint64_t>(
+          uint64_t{limits.max_connection_idle_seconds()} * 1000,
+          std::numeric_limits<int>::max())));
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {

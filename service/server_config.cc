@@ -65,6 +65,19 @@ config::LimitsConfig LimitsWithDefaults(const config::LimitsConfig& limits) {
   if (out.worker_threads() == 0) {
     out.set_worker_threads(std::max(1u, std::thread::hardware_concurrency()));
   }
+  if (out.max_in_flight() == 0) out.set_max_in_flight(kDefaultMaxInFlight);
+  if (out.max_in_flight_per_identity() == 0) {
+    out.set_max_in_flight_per_identity(kDefaultMaxInFlightPerIdentity);
+  }
+  if (out.burst_per_identity() == 0) {
+    out.set_burst_per_identity(out.rate_per_identity());
+  }
+  if (out.min_client_ping_interval_ms() == 0) {
+    out.set_min_client_ping_interval_ms(kDefaultMinClientPingIntervalMs);
+  }
+  if (out.max_connection_idle_seconds() == 0) {
+    out.set_max_connection_idle_seconds(kDefaultMaxConnectionIdleSeconds);
+  }
   return out;
 }
 

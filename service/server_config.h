@@ -16,6 +16,11 @@ inline constexpr uint32_t kDefaultShutdownGraceSeconds = 10;
 inline constexpr uint32_t kDefaultMaxReceiveMessageBytes = 68 * 1024;
 inline constexpr uint32_t kDefaultMaxOutstandingPerStream = 1024;
 inline constexpr uint32_t kDefaultMaxConcurrentStreams = 100;
+inline constexpr uint32_t kDefaultTlsReloadIntervalSeconds = 5;
+inline constexpr uint32_t kDefaultMaxInFlight = 4096;
+inline constexpr uint32_t kDefaultMaxInFlightPerIdentity = 1024;
+inline constexpr uint32_t kDefaultMinClientPingIntervalMs = 10000;
+inline constexpr uint32_t kDefaultMaxConnectionIdleSeconds = 300;
 
 // LimitsWithDefaults returns `limits` with every 0 field set to its default
 // (worker_threads: the number of CPU cores, at least 1).

@@ -1,6 +1,7 @@
 #include "service/server_credentials.h"
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 
@@ -8,6 +9,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
+#include "service/server_config.h"
 
 namespace keyward::service {
 namespace {
@@ -44,11 +48,20 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
       ReadPem(tls.client_ca_file(), "tls.client_ca_file", "CERTIFICATE");
   if (!client_cas.ok()) return client_cas.status();
 
-  grpc::SslServerCredentialsOptions options(
+  // The files were checked above so that a mistake is reported at start-up;
+  // gRPC's watcher reads them itself from now on.
+  auto files =
+      std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+          tls.server_key_file(), tls.server_cert_file(), tls.client_ca_file(),
+          tls.reload_interval_seconds() == 0
+              ? kDefaultTlsReloadIntervalSeconds
+              : tls.reload_interval_seconds());
+  grpc::experimental::TlsServerCredentialsOptions options(std::move(files));
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  options.set_cert_request_type(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  options.pem_root_certs = *std::move(client_cas);
-  options.pem_key_cert_pairs.push_back({*std::move(key), *std::move(chain)});
-  return grpc::SslServerCredentials(options);
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 }  // namespace keyward::service

@@ -9,11 +9,12 @@
 
 namespace keyward::service {
 
-// MutualTlsCredentials reads the endpoint's certificate chain, key and the
+// MutualTlsCredentials checks the endpoint's certificate chain, key and the
 // client CA bundle named by `tls` and returns credentials that require and
-// verify a client certificate on every connection. NotFound naming the file
-// when one cannot be read; InvalidArgument naming the file when it holds no
-// PEM block of the expected kind.
+// verify a client certificate on every connection. The files are watched
+// and re-read every tls.reload_interval_seconds (see server_config.proto).
+// NotFound naming the file when one cannot be read; InvalidArgument naming
+// the file when it holds no PEM block of the expected kind.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
     const config::TlsConfig& tls);
 

@@ -14,9 +14,14 @@
 #include "gtest/gtest.h"
 #include "keystore/keystore_holder.h"
 #include "keyward/v1/key_service.grpc.pb.h"
+#include "service/admission.h"
+#include "service/audit_log.h"
 #include "service/key_service.h"
 #include "service/keystore_reloader.h"
+#include "service/metrics.h"
+#include "service/operation_monitor.h"
 #include "service/server.h"
+#include "service/server_config.h"
 #include "service/work_pool.h"
 #include "tests/support/dev_keystore.h"
 #include "tests/support/rsa_ciphertexts.h"
@@ -343,13 +348,25 @@ class PipelineLimitTest : public ::testing::Test {
             service::DirectoryLoader(keystore_.dir));
     ASSERT_TRUE(holder.ok()) << holder.status();
     holder_ = *std::move(holder);
+    const config::ServerConfig config = testing::TestServerConfig(keystore_);
     pool_ = std::make_unique<service::WorkPool>(1);
+    absl::StatusOr<std::unique_ptr<service::AuditLog>> audit =
+        service::AuditLog::Open(config.audit());
+    ASSERT_TRUE(audit.ok()) << audit.status();
+    audit_ = *std::move(audit);
+    absl::StatusOr<std::unique_ptr<service::Metrics>> metrics =
+        service::Metrics::Start(config::MetricsConfig());
+    ASSERT_TRUE(metrics.ok()) << metrics.status();
+    metrics_ = *std::move(metrics);
+    admission_ = std::make_unique<service::AdmissionControl>(
+        service::LimitsWithDefaults(config.limits()));
+    monitor_ = std::make_unique<service::OperationMonitor>(
+        admission_.get(), audit_.get(), metrics_.get());
     key_service_ = std::make_unique<service::KeyService>(
-        holder_.get(), pool_.get(),
+        holder_.get(), pool_.get(), monitor_.get(),
         service::KeyServiceOptions{kMaxOutstanding});
     absl::StatusOr<std::unique_ptr<service::KeywardServer>> server =
-        service::KeywardServer::Start(testing::TestServerConfig(keystore_),
-                                      {key_service_.get()});
+        service::KeywardServer::Start(config, {key_service_.get()});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     stub_ = v1::KeyService::NewStub(
@@ -363,6 +380,7 @@ class PipelineLimitTest : public ::testing::Test {
     server_.reset();
     key_service_.reset();
     pool_.reset();
+    monitor_.reset();
   }
 
   // BlockPool occupies the pool's only thread until release_ is notified.
@@ -380,6 +398,10 @@ class PipelineLimitTest : public ::testing::Test {
 
   testing::DevKeystore keystore_;
   std::unique_ptr<keystore::KeystoreHolder> holder_;
+  std::unique_ptr<service::AuditLog> audit_;
+  std::unique_ptr<service::Metrics> metrics_;
+  std::unique_ptr<service::AdmissionControl> admission_;
+  std::unique_ptr<service::OperationMonitor> monitor_;
   std::unique_ptr<service::WorkPool> pool_;
   std::unique_ptr<service::KeyService> key_service_;
   std::unique_ptr<service::KeywardServer> server_;

@@ -1,5 +1,9 @@
 #include "tests/support/test_server.h"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +21,13 @@ config::ServerConfig TestServerConfig(const DevKeystore& keystore) {
   config.mutable_tls()->set_client_ca_file(keystore.ca_cert());
   config.mutable_keystore()->set_directory(keystore.dir);
   config.add_admin_identities(kEdgeA);
+  // Every test server audits to a file of its own, so that every test
+  // exercises the audit log.
+  static std::atomic<int> servers{0};
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  config.mutable_audit()->set_path(
+      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/audit-", getpid(), "-",
+                   servers.fetch_add(1), ".jsonl"));
   return config;
 }
 

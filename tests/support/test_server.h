@@ -23,7 +23,9 @@ inline constexpr char kEdgeB[] = "spiffe://keyward.dev/edge/b";
 
 // TestServerConfig: 127.0.0.1:0, mutual TLS with the dev keystore's endpoint
 // certificate and CA, keystore.directory = the dev keystore, edge/a as the
-// only admin identity, default limits.
+// only admin identity, default limits, the audit log in a new file under
+// $TEST_TMPDIR (audit().path()), no metrics endpoint (stopping one takes
+// prometheus-cpp's web server about 2 s).
 config::ServerConfig TestServerConfig(const DevKeystore& keystore);
 
 // EdgeChannel opens a mutual TLS channel to 127.0.0.1:`port` presenting the

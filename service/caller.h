@@ -1,0 +1,28 @@
+#ifndef KEYWARD_SERVICE_CALLER_H_
+#define KEYWARD_SERVICE_CALLER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/server_context.h"
+
+namespace keyward::service {
+
+// Caller is who made a call, as the audit log records it.
+struct Caller {
+  // From the verified client certificate (identity.h).
+  std::string identity;
+  // The peer address as gRPC names it, e.g. "ipv4:127.0.0.1:40312".
+  std::string peer;
+  // The caller's x-request-id metadata (request_id.h); may be empty.
+  std::string request_id;
+};
+
+// IdentifyCaller establishes the caller of a call: Unauthenticated without
+// an identity (CallerIdentity), else InvalidArgument for a malformed
+// x-request-id (RequestIdFromMetadata). `context` is not retained.
+absl::StatusOr<Caller> IdentifyCaller(const grpc::ServerContextBase& context);
+
+}  // namespace keyward::service
+
+#endif  // KEYWARD_SERVICE_CALLER_H_
