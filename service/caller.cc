@@ -7,14 +7,18 @@
 
 namespace keyward::service {
 
-absl::StatusOr<Caller> IdentifyCaller(const grpc::ServerContextBase& context) {
+absl::Status IdentifyCaller(const grpc::ServerContextBase& context,
+                            Caller* caller) {
+  caller->peer = context.peer();
   absl::StatusOr<std::string> identity =
       CallerIdentity(*context.auth_context());
   if (!identity.ok()) return identity.status();
+  caller->identity = *std::move(identity);
   absl::StatusOr<std::string> request_id =
       RequestIdFromMetadata(context.client_metadata());
   if (!request_id.ok()) return request_id.status();
-  return Caller{*std::move(identity), context.peer(), *std::move(request_id)};
+  caller->request_id = *std::move(request_id);
+  return absl::OkStatus();
 }
 
 }  // namespace keyward::service

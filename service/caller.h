@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "absl/status/statusor.h"
+#include "absl/status/status.h"
 #include "grpcpp/server_context.h"
 
 namespace keyward::service {
@@ -18,10 +18,14 @@ struct Caller {
   std::string request_id;
 };
 
-// IdentifyCaller establishes the caller of a call: Unauthenticated without
-// an identity (CallerIdentity), else InvalidArgument for a malformed
-// x-request-id (RequestIdFromMetadata). `context` is not retained.
-absl::StatusOr<Caller> IdentifyCaller(const grpc::ServerContextBase& context);
+// IdentifyCaller establishes the caller of a call into `caller`: always
+// the peer; then the identity, or Unauthenticated without one
+// (CallerIdentity); then the request id, or InvalidArgument for a malformed
+// x-request-id (RequestIdFromMetadata). What was established stays in
+// `caller` even on error, so that the refusal can be audited with it.
+// `context` is not retained.
+absl::Status IdentifyCaller(const grpc::ServerContextBase& context,
+                            Caller* caller);
 
 }  // namespace keyward::service
 

@@ -37,14 +37,15 @@ grpc::ServerUnaryReactor* KeyService::Serve(
     Response* response, Operation operation, OperationRecord record) const {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   record.time = absl::Now();
-  record.peer = context->peer();
   std::optional<AdmissionTicket> ticket;
   OperationFacts facts;
   absl::Status status = [&]() -> absl::Status {
-    absl::StatusOr<Caller> caller = IdentifyCaller(*context);
-    if (!caller.ok()) return caller.status();
-    record.identity = std::move(caller->identity);
-    record.request_id = std::move(caller->request_id);
+    Caller caller;
+    const absl::Status identified = IdentifyCaller(*context, &caller);
+    record.peer = std::move(caller.peer);
+    record.identity = std::move(caller.identity);
+    record.request_id = std::move(caller.request_id);
+    if (!identified.ok()) return identified;
     absl::StatusOr<AdmissionTicket> admitted =
         monitor_->Admit(record.identity);
     if (!admitted.ok()) return admitted.status();
@@ -113,9 +114,11 @@ grpc::ServerUnaryReactor* KeyService::DeriveSessionKeys(
 
 grpc::ServerBidiReactor<v1::PipelineRequest, v1::PipelineResponse>*
 KeyService::Pipeline(grpc::CallbackServerContext* context) {
+  Caller caller;
+  const absl::Status identified = IdentifyCaller(*context, &caller);
   return new PipelineReactor(context, keystore_, pool_, monitor_,
                              options_.max_outstanding_per_stream,
-                             IdentifyCaller(*context));
+                             std::move(caller), identified);
 }
 
 }  // namespace keyward::service

@@ -18,22 +18,22 @@ namespace keyward::service {
 PipelineReactor::PipelineReactor(grpc::CallbackServerContext* context,
                                  const keystore::KeystoreHolder* keystore,
                                  WorkPool* pool, OperationMonitor* monitor,
-                                 size_t max_outstanding,
-                                 absl::StatusOr<Caller> caller)
+                                 size_t max_outstanding, Caller caller,
+                                 const absl::Status& identified)
     : keystore_(keystore),
       pool_(pool),
       monitor_(monitor),
       max_outstanding_(std::max<size_t>(max_outstanding, 1)),
-      caller_(caller.ok() ? *caller : Caller{}),
+      caller_(std::move(caller)),
       guard_(absl::FromChrono(context->deadline()),
              [this] { return cancelled_.load(std::memory_order_acquire); }) {
-  if (!caller.ok()) {
+  if (!identified.ok()) {
     {
       MutexLock lock(&mu_);
       read_state_ = ReadState::kDone;
       finished_ = true;
     }
-    Finish(ToGrpcStatus(caller.status()));
+    Finish(ToGrpcStatus(identified));
     return;
   }
   StartRead(&read_buffer_);
@@ -57,14 +57,17 @@ void PipelineReactor::OnReadDone(bool ok) {
       over_stream_limit = in_flight_ >= max_outstanding_;
       ++in_flight_;
       refs_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      steps = NextStepsLocked();
     }
-    steps = NextStepsLocked();
   }
-  Perform(steps);
   if (!accepted) {
     if (request != nullptr) CleanseSecrets(request.get());
+    Perform(steps);
     return;
   }
+  // The next read starts only once this request is refused or queued, so
+  // that refusals are answered in the order the requests came.
   OperationRecord record = StartRecord(*request);
   if (over_stream_limit) {
     Refuse(std::move(request), std::move(record),
@@ -83,6 +86,11 @@ void PipelineReactor::OnReadDone(bool ok) {
                    ticket = *std::move(ticket)]() mutable {
     Execute(std::move(request), std::move(record), std::move(ticket));
   });
+  {
+    MutexLock lock(&mu_);
+    steps = NextStepsLocked();
+  }
+  Perform(steps);
 }
 
 OperationRecord PipelineReactor::StartRecord(

@@ -52,12 +52,13 @@ namespace keyward::service {
 class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
                                                        v1::PipelineResponse> {
  public:
-  // Starts the stream. `keystore`, `pool` and `monitor` are not owned and
-  // must outlive the server; `caller` is the caller or why there is none.
+  // Starts the stream, or ends it at once with `identified` when that is
+  // not OK (IdentifyCaller). `keystore`, `pool` and `monitor` are not owned
+  // and must outlive the server.
   PipelineReactor(grpc::CallbackServerContext* context,
                   const keystore::KeystoreHolder* keystore, WorkPool* pool,
                   OperationMonitor* monitor, size_t max_outstanding,
-                  absl::StatusOr<Caller> caller);
+                  Caller caller, const absl::Status& identified);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;

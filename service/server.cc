@@ -3,15 +3,19 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "keyward/v1/admin_service.grpc.pb.h"
+#include "keyward/v1/key_service.grpc.pb.h"
 #include "service/server_config.h"
 #include "service/server_credentials.h"
 
@@ -39,9 +43,11 @@ absl::StatusOr<std::unique_ptr<KeywardServer>> KeywardServer::Start(
     credentials = grpc::InsecureServerCredentials();
   }
 
-  // Both are process-wide switches read by every ServerBuilder.
-  grpc::EnableDefaultHealthCheckService(true);
+  // A process-wide switch read by every ServerBuilder.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  auto health = std::make_unique<HealthService>(
+      std::vector<std::string>{v1::KeyService::service_full_name(),
+                               v1::AdminService::service_full_name()});
 
   const config::LimitsConfig limits = LimitsWithDefaults(config.limits());
   grpc::ServerBuilder builder;
@@ -70,23 +76,25 @@ absl::StatusOr<std::unique_ptr<KeywardServer>> KeywardServer::Start(
           uint64_t{limits.max_connection_idle_seconds()} * 1000,
           std::numeric_limits<int>::max())));
   for (grpc::Service* service : services) builder.RegisterService(service);
+  builder.RegisterService(health.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config.listen_address()));
   }
-  server->GetHealthCheckService()->SetServingStatus(true);
+  health->SetServing(true);
   return std::unique_ptr<KeywardServer>(
-      new KeywardServer(std::move(server), port));
+      new KeywardServer(std::move(health), std::move(server), port));
 }
 
-KeywardServer::KeywardServer(std::unique_ptr<grpc::Server> server, int port)
-    : server_(std::move(server)), port_(port) {}
+KeywardServer::KeywardServer(std::unique_ptr<HealthService> health,
+                             std::unique_ptr<grpc::Server> server, int port)
+    : health_(std::move(health)), server_(std::move(server)), port_(port) {}
 
 KeywardServer::~KeywardServer() { Shutdown(absl::ZeroDuration()); }
 
 void KeywardServer::Shutdown(absl::Duration grace) {
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  health_->Shutdown();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
 }

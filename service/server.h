@@ -8,13 +8,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "service/health_service.h"
 #include "service/server_config.pb.h"
 
 namespace keyward::service {
 
 // KeywardServer owns the running gRPC server of the data plane: the
-// standard grpc.health.v1.Health service, server reflection, and the
-// services passed to Start.
+// grpc.health.v1.Health service (health_service.h), server reflection, and
+// the services passed to Start.
 class KeywardServer {
  public:
   // Start validates `config`, binds its listen address (mutual TLS, or
@@ -34,14 +35,17 @@ class KeywardServer {
   // port is the bound TCP port (the chosen one when the config said 0).
   int port() const { return port_; }
 
-  // Shutdown reports NOT_SERVING to health checks, stops accepting calls and
-  // waits up to `grace` for in-flight calls, then cancels the rest. Safe to
-  // call more than once.
+  // Shutdown reports NOT_SERVING to health checks (and ends their Watch
+  // streams), stops accepting calls and waits up to `grace` for in-flight
+  // calls, then cancels the rest. Safe to call more than once.
   void Shutdown(absl::Duration grace);
 
  private:
-  KeywardServer(std::unique_ptr<grpc::Server> server, int port);
+  KeywardServer(std::unique_ptr<HealthService> health,
+                std::unique_ptr<grpc::Server> server, int port);
 
+  // Declared before server_, so that it outlives it.
+  const std::unique_ptr<HealthService> health_;
   std::unique_ptr<grpc::Server> server_;
   const int port_;
 };

@@ -70,6 +70,21 @@ absl::StatusOr<std::string> Bytes(absl::string_view name,
   if (!var##_or.ok()) return var##_or.status();  \
   const std::string& var = *var##_or
 
+// RequiredBytes reads a byte flag the command cannot do without.
+absl::StatusOr<std::string> RequiredBytes(absl::string_view name,
+                                          const std::string& value) {
+  if (value.empty()) {
+    return UsageError(absl::StrCat("--", name, " is required"));
+  }
+  return Bytes(name, value);
+}
+
+#define KEYWARD_ASSIGN_REQUIRED_BYTES(var, flag)         \
+  absl::StatusOr<std::string> var##_or =                 \
+      RequiredBytes(#flag, absl::GetFlag(FLAGS_##flag)); \
+  if (!var##_or.ok()) return var##_or.status();          \
+  const std::string& var = *var##_or
+
 absl::StatusOr<v1::KeySelector> Selector() {
   v1::KeySelector out;
   int given = 0;
@@ -233,7 +248,7 @@ absl::Status RunSign(client::KeywardClient& client) {
 absl::Status RunDecryptPreMaster(client::KeywardClient& client) {
   absl::StatusOr<v1::KeySelector> selector = Selector();
   if (!selector.ok()) return selector.status();
-  KEYWARD_ASSIGN_BYTES(ciphertext, ciphertext);
+  KEYWARD_ASSIGN_REQUIRED_BYTES(ciphertext, ciphertext);
   absl::StatusOr<uint32_t> version =
       Number("client_version", absl::GetFlag(FLAGS_client_version));
   if (!version.ok()) return version.status();
@@ -250,9 +265,9 @@ absl::Status RunDecryptPreMaster(client::KeywardClient& client) {
 absl::Status RunKeyExchange(client::KeywardClient& client) {
   absl::StatusOr<v1::KeySelector> selector = Selector();
   if (!selector.ok()) return selector.status();
-  KEYWARD_ASSIGN_BYTES(ciphertext, ciphertext);
-  KEYWARD_ASSIGN_BYTES(client_random, client_random);
-  KEYWARD_ASSIGN_BYTES(server_random, server_random);
+  KEYWARD_ASSIGN_REQUIRED_BYTES(ciphertext, ciphertext);
+  KEYWARD_ASSIGN_REQUIRED_BYTES(client_random, client_random);
+  KEYWARD_ASSIGN_REQUIRED_BYTES(server_random, server_random);
   KEYWARD_ASSIGN_BYTES(session_hash, session_hash);
   absl::StatusOr<uint32_t> version =
       Number("client_version", absl::GetFlag(FLAGS_client_version));
@@ -293,8 +308,11 @@ absl::Status RunDerive(client::KeywardClient& client) {
   if ((*suite >> 8) == 0x13) {
     KEYWARD_ASSIGN_BYTES(shared_secret, shared_secret);
     KEYWARD_ASSIGN_BYTES(psk, psk);
-    KEYWARD_ASSIGN_BYTES(server_hello_hash, server_hello_hash);
-    KEYWARD_ASSIGN_BYTES(server_finished_hash, server_finished_hash);
+    if (shared_secret.empty() && psk.empty()) {
+      return UsageError("give --shared_secret, --psk (PSK-only) or both");
+    }
+    KEYWARD_ASSIGN_REQUIRED_BYTES(server_hello_hash, server_hello_hash);
+    KEYWARD_ASSIGN_REQUIRED_BYTES(server_finished_hash, server_finished_hash);
     KEYWARD_ASSIGN_BYTES(client_finished_hash, client_finished_hash);
     v1::Tls13KeySchedule* tls13 = request.mutable_tls13();
     tls13->set_cipher_suite(*suite);
@@ -304,9 +322,9 @@ absl::Status RunDerive(client::KeywardClient& client) {
     tls13->set_server_finished_hash(server_finished_hash);
     tls13->set_client_finished_hash(client_finished_hash);
   } else {
-    KEYWARD_ASSIGN_BYTES(master_secret, master_secret);
-    KEYWARD_ASSIGN_BYTES(client_random, client_random);
-    KEYWARD_ASSIGN_BYTES(server_random, server_random);
+    KEYWARD_ASSIGN_REQUIRED_BYTES(master_secret, master_secret);
+    KEYWARD_ASSIGN_REQUIRED_BYTES(client_random, client_random);
+    KEYWARD_ASSIGN_REQUIRED_BYTES(server_random, server_random);
     v1::Tls12KeyBlock* tls12 = request.mutable_tls12();
     tls12->set_cipher_suite(*suite);
     tls12->set_master_secret(master_secret);
@@ -407,7 +425,7 @@ const std::vector<Command>& Commands() {
        "--server_random=$(openssl rand -hex 32)",
        RunKeyExchange},
       {"derive", "run a TLS key schedule (1.3 secrets, 1.2 key block)",
-       "  TLS 1.3: --suite=0x1301|0x1302|0x1303 --shared_secret [--psk]\n"
+       "  TLS 1.3: --suite=0x1301|0x1302|0x1303 --shared_secret and/or --psk\n"
        "           --server_hello_hash --server_finished_hash\n"
        "           [--client_finished_hash]\n"
        "  TLS 1.2: --suite=0xC02F... --master_secret --client_random\n"

@@ -10,7 +10,8 @@
 // Exit codes (stable, for scripts):
 //   0  success
 //   1  the service answered with an error (the line names the gRPC code)
-//   2  usage error: unknown command, bad flag value, unreadable file
+//   2  usage error: unknown command or flag, missing or bad flag value,
+//      unreadable file
 //   3  the service could not be reached in time (UNAVAILABLE,
 //      DEADLINE_EXCEEDED)
 #include <cstdio>
@@ -19,12 +20,16 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "clients/cli/commands.h"
 #include "clients/cpp/keyward_client.h"
@@ -69,6 +74,17 @@ std::string Usage() {
                     std::string(20 - std::strlen(command.name), ' '),
                     command.summary, "\n");
   }
+  absl::StrAppend(
+      &out,
+      "\nConnection flags (environment variable; default):\n"
+      "  --endpoint=HOST:PORT[,...]  replicas (KEYWARD_ENDPOINT; "
+      "127.0.0.1:8443)\n"
+      "  --ca=FILE                   PEM CA of the server (KEYWARD_CA)\n"
+      "  --cert=FILE, --key=FILE     PEM client certificate and key\n"
+      "                              (KEYWARD_CERT, KEYWARD_KEY)\n"
+      "  --server_name=NAME          name to verify in the server "
+      "certificate\n"
+      "  --timeout=DURATION          deadline of the call (5s)\n");
   absl::StrAppend(&out,
                   "\n`keyward <command> --help` shows a command's flags.\n"
                   "Bytes flags take hex, base64:..., or @file (@- for "
@@ -80,6 +96,37 @@ std::string Usage() {
 int Fail(int code, const std::string& message) {
   std::fprintf(stderr, "keyward: %s\n", message.c_str());
   return code;
+}
+
+// CheckFlags finds the flag mistakes that absl::ParseCommandLine would
+// answer with several lines and exit code 1: an unknown flag, a value that
+// does not parse, a missing value. Flags are --name=value (or --name for a
+// boolean); "--" ends them. The values it parses are set again, the same,
+// by ParseCommandLine.
+absl::Status CheckFlags(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    absl::string_view body = absl::StripPrefix(arg.substr(1), "-");
+    size_t equals = body.find('=');
+    absl::string_view name = body.substr(0, equals);
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown flag --", name, "; see keyward <command> --help"));
+    }
+    if (equals == absl::string_view::npos) {
+      if (flag->IsOfType<bool>()) continue;
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", name, " needs a value: --", name, "=VALUE"));
+    }
+    std::string error;
+    if (!flag->ParseFrom(body.substr(equals + 1), &error)) {
+      return absl::InvalidArgumentError(error);
+    }
+  }
+  return absl::OkStatus();
 }
 
 int Main(int argc, char** argv) {
@@ -96,6 +143,16 @@ int Main(int argc, char** argv) {
       }
     }
   }
+  // `keyward --help`: the commands, not every flag of every library.
+  for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 ||
+        std::strcmp(argv[i], "-h") == 0) {
+      std::printf("%s", Usage().c_str());
+      return kExitOk;
+    }
+  }
+  absl::Status flags = CheckFlags(argc, argv);
+  if (!flags.ok()) return Fail(kExitUsage, std::string(flags.message()));
   absl::SetProgramUsageMessage(Usage());
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2 || std::strcmp(args[1], "help") == 0) {

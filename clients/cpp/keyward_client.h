@@ -6,13 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "clients/cpp/client_options.h"
 #include "clients/cpp/pipeline.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "keyward/v1/admin_service.grpc.pb.h"
 #include "keyward/v1/key_service.grpc.pb.h"
@@ -32,6 +31,9 @@ struct CallOptions {
 // thread: it must not block for long.
 template <typename Response>
 using Callback = std::function<void(absl::StatusOr<Response>)>;
+// StatusCallback receives the outcome of an asynchronous call that has no
+// response body (CheckHealthAsync). Same rules as Callback.
+using StatusCallback = std::function<void(absl::Status)>;
 
 // KeywardClient calls the Keyward key service over mutual TLS. Errors come
 // back as absl::Status with the gRPC code unchanged. Thread-safe: one
@@ -45,6 +47,7 @@ class KeywardClient {
   static absl::StatusOr<std::unique_ptr<KeywardClient>> Create(
       const KeywardClientOptions& options);
 
+  ~KeywardClient();
   KeywardClient(const KeywardClient&) = delete;
   KeywardClient& operator=(const KeywardClient&) = delete;
 
@@ -70,7 +73,19 @@ class KeywardClient {
   // it reports anything else.
   absl::Status CheckHealth(const CallOptions& options = {});
 
-  // Asynchronous forms: return at once; `done` runs exactly once.
+  // Asynchronous forms: return at once; `done` runs exactly once, with the
+  // result the synchronous form would return. Deadlines and retries are
+  // those of the synchronous forms. The client must outlive its calls in
+  // flight: destroy it only after their `done` has run, and not from
+  // within a `done`.
+  void ListKeysAsync(const v1::ListKeysRequest& request,
+                     Callback<std::vector<v1::KeyInfo>> done,
+                     const CallOptions& options = {});
+  // GetKeyAsync shares GetKey's cache. On a cache hit `done` runs before
+  // GetKeyAsync returns, on the caller's thread: it must not take a lock
+  // the caller holds.
+  void GetKeyAsync(const v1::KeySelector& key, Callback<v1::KeyInfo> done,
+                   const CallOptions& options = {});
   void SignAsync(const v1::SignRequest& request,
                  Callback<v1::SignResponse> done,
                  const CallOptions& options = {});
@@ -83,6 +98,9 @@ class KeywardClient {
   void DeriveSessionKeysAsync(const v1::DeriveSessionKeysRequest& request,
                               Callback<v1::DeriveSessionKeysResponse> done,
                               const CallOptions& options = {});
+  void ReloadAsync(Callback<v1::ReloadResponse> done,
+                   const CallOptions& options = {});
+  void CheckHealthAsync(StatusCallback done, const CallOptions& options = {});
 
   // OpenPipeline starts a Pipeline stream for callers that want many
   // operations in flight on one stream (see pipeline.h). The stream's
@@ -95,20 +113,19 @@ class KeywardClient {
 
   // Prepare sets the deadline and metadata of `context`.
   void Prepare(const CallOptions& options, grpc::ClientContext* context) const;
+  // NewContext returns a context prepared for an asynchronous call.
+  std::unique_ptr<grpc::ClientContext> NewContext(
+      const CallOptions& options) const;
 
-  struct CachedKey {
-    v1::KeyInfo key;
-    absl::Time fetched;
-  };
+  // KeyCache holds GetKey answers (defined in keyward_client.cc).
+  class KeyCache;
 
   const KeywardClientOptions options_;
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<v1::KeyService::Stub> keys_;
   const std::unique_ptr<v1::AdminService::Stub> admin_;
-
-  absl::Mutex cache_mu_;
-  // Serialized KeySelector -> its last GetKey answer.
-  absl::flat_hash_map<std::string, CachedKey> cache_ ABSL_GUARDED_BY(cache_mu_);
+  const std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  const std::unique_ptr<KeyCache> cache_;
 };
 
 }  // namespace keyward::client
