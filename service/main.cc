@@ -6,8 +6,8 @@
 // itself undumpable and untraceable and sets up OpenSSL's secure heap for
 // the private keys; then it loads the keystore (keystore.directory is
 // required) and serves KeyService and AdminService. SIGHUP reloads the
-// keystore (a broken one is reported and the old one keeps serving);
-// SIGINT or SIGTERM shut down gracefully.
+// keystore and the client CA bundle (a broken one is reported and the old
+// one keeps serving); SIGINT or SIGTERM shut down gracefully.
 #include <signal.h>
 
 #include <cstddef>
@@ -157,8 +157,9 @@ int Run() {
 
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
-    // Success and failure are both logged by the reloader.
+    // Success and failure are both logged by the reloader and the bundle.
     (*services)->reloader().Reload("SIGHUP").IgnoreError();
+    (*server)->ReloadClientCas().IgnoreError();
   }
   Log(LogLevel::kInfo, absl::StrCat("received ", strsignal(signal_number),
                                     "; draining for up to ",

@@ -34,9 +34,18 @@ absl::StatusOr<std::unique_ptr<KeywardServer>> KeywardServer::Start(
     return valid;
   }
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::unique_ptr<ClientCaBundle> client_cas;
   if (config.has_tls()) {
+    const uint32_t interval = config.tls().reload_interval_seconds();
+    absl::StatusOr<std::unique_ptr<ClientCaBundle>> bundle =
+        ClientCaBundle::Create(
+            config.tls().client_ca_file(),
+            absl::Seconds(interval == 0 ? kDefaultTlsReloadIntervalSeconds
+                                        : interval));
+    if (!bundle.ok()) return bundle.status();
+    client_cas = *std::move(bundle);
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> mtls =
-        MutualTlsCredentials(config.tls());
+        MutualTlsCredentials(config.tls(), client_cas->staged_path());
     if (!mtls.ok()) return mtls.status();
     credentials = *std::move(mtls);
   } else {
@@ -84,14 +93,23 @@ absl::StatusOr<std::unique_ptr<KeywardServer>> KeywardServer::Start(
   }
   health->SetServing(true);
   return std::unique_ptr<KeywardServer>(
-      new KeywardServer(std::move(health), std::move(server), port));
+      new KeywardServer(std::move(client_cas), std::move(health),
+                        std::move(server), port));
 }
 
-KeywardServer::KeywardServer(std::unique_ptr<HealthService> health,
+KeywardServer::KeywardServer(std::unique_ptr<ClientCaBundle> client_cas,
+                             std::unique_ptr<HealthService> health,
                              std::unique_ptr<grpc::Server> server, int port)
-    : health_(std::move(health)), server_(std::move(server)), port_(port) {}
+    : client_cas_(std::move(client_cas)),
+      health_(std::move(health)),
+      server_(std::move(server)),
+      port_(port) {}
 
 KeywardServer::~KeywardServer() { Shutdown(absl::ZeroDuration()); }
+
+absl::Status KeywardServer::ReloadClientCas() {
+  return client_cas_ == nullptr ? absl::OkStatus() : client_cas_->Refresh();
+}
 
 void KeywardServer::Shutdown(absl::Duration grace) {
   health_->Shutdown();

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "service/client_ca_bundle.h"
 #include "service/health_service.h"
 #include "service/server_config.pb.h"
 
@@ -35,16 +36,23 @@ class KeywardServer {
   // port is the bound TCP port (the chosen one when the config said 0).
   int port() const { return port_; }
 
+  // ReloadClientCas checks the client CA bundle file now instead of at the
+  // next interval (see ClientCaBundle::Refresh); OK without TLS.
+  absl::Status ReloadClientCas();
+
   // Shutdown reports NOT_SERVING to health checks (and ends their Watch
   // streams), stops accepting calls and waits up to `grace` for in-flight
   // calls, then cancels the rest. Safe to call more than once.
   void Shutdown(absl::Duration grace);
 
  private:
-  KeywardServer(std::unique_ptr<HealthService> health,
+  KeywardServer(std::unique_ptr<ClientCaBundle> client_cas,
+                std::unique_ptr<HealthService> health,
                 std::unique_ptr<grpc::Server> server, int port);
 
-  // Declared before server_, so that it outlives it.
+  // Declared before server_, so that they outlive it. client_cas_ is null
+  // without TLS.
+  const std::unique_ptr<ClientCaBundle> client_cas_;
   const std::unique_ptr<HealthService> health_;
   std::unique_ptr<grpc::Server> server_;
   const int port_;

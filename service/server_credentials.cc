@@ -37,22 +37,19 @@ absl::StatusOr<std::string> ReadPem(const std::string& path,
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
-    const config::TlsConfig& tls) {
+    const config::TlsConfig& tls, const std::string& client_ca_file) {
   absl::StatusOr<std::string> chain =
       ReadPem(tls.server_cert_file(), "tls.server_cert_file", "CERTIFICATE");
   if (!chain.ok()) return chain.status();
   absl::StatusOr<std::string> key =
       ReadPem(tls.server_key_file(), "tls.server_key_file", "PRIVATE KEY");
   if (!key.ok()) return key.status();
-  absl::StatusOr<std::string> client_cas =
-      ReadPem(tls.client_ca_file(), "tls.client_ca_file", "CERTIFICATE");
-  if (!client_cas.ok()) return client_cas.status();
 
   // The files were checked above so that a mistake is reported at start-up;
   // gRPC's watcher reads them itself from now on.
   auto files =
       std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-          tls.server_key_file(), tls.server_cert_file(), tls.client_ca_file(),
+          tls.server_key_file(), tls.server_cert_file(), client_ca_file,
           tls.reload_interval_seconds() == 0
               ? kDefaultTlsReloadIntervalSeconds
               : tls.reload_interval_seconds());

@@ -116,8 +116,19 @@ TEST(ServerStartTest, NamesAMissingCertificateFile) {
   absl::StatusOr<std::unique_ptr<service::KeywardServer>> server =
       service::KeywardServer::Start(config, {});
   EXPECT_EQ(server.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(server.status().message().find("/nonexistent/ca.crt"),
+            std::string::npos)
+      << server.status();
+  // With the CA bundle in place, the missing endpoint certificate is named.
+  absl::StatusOr<testing::DevKeystore> keystore =
+      testing::MakeDevKeystore("missing-certificate");
+  ASSERT_TRUE(keystore.ok()) << keystore.status();
+  config.mutable_tls()->set_client_ca_file(keystore->ca_cert());
+  server = service::KeywardServer::Start(config, {});
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(server.status().message().find("/nonexistent/server.crt"),
-            std::string::npos);
+            std::string::npos)
+      << server.status();
 }
 
 }  // namespace
