@@ -72,6 +72,18 @@ TEST(ServerConfigTest, ExampleConfigIsValid) {
             kDefaultMaxOutstandingPerStream);
   EXPECT_EQ(parsed->limits().max_concurrent_streams(),
             kDefaultMaxConcurrentStreams);
+  EXPECT_EQ(parsed->limits().max_in_flight(), kDefaultMaxInFlight);
+  EXPECT_EQ(parsed->limits().max_in_flight_per_identity(),
+            kDefaultMaxInFlightPerIdentity);
+  EXPECT_EQ(parsed->limits().min_client_ping_interval_ms(),
+            kDefaultMinClientPingIntervalMs);
+  EXPECT_EQ(parsed->limits().max_connection_idle_seconds(),
+            kDefaultMaxConnectionIdleSeconds);
+  EXPECT_EQ(parsed->tls().reload_interval_seconds(),
+            kDefaultTlsReloadIntervalSeconds);
+  EXPECT_EQ(parsed->audit().path(), "@AUDIT@");
+  EXPECT_TRUE(parsed->audit().fail_closed());
+  EXPECT_EQ(parsed->metrics().listen_address(), "127.0.0.1:9464");
 }
 
 TEST(ServerConfigTest, ReportsParseErrorPosition) {
