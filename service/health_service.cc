@@ -41,7 +41,9 @@ class HealthService::WatchReactor final
     {
       MutexLock lock(&mu_);
       writing_ = false;
-      if (!ok && !finished_) {
+      // A failed write, or a cancellation that arrived while it was
+      // pending, ends the stream.
+      if ((!ok || cancelled_) && !finished_) {
         finished_ = true;
         cancel = true;
       }

@@ -10,14 +10,44 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc_security_constants.h"
+#include "service/mutex.h"
 
 namespace keyward::service {
 namespace {
+
+// IdentityCache maps certificates (PEM) to identities, for at most
+// kCapacity certificates; when full it starts over, which bounds its memory
+// whatever the clients present.
+class IdentityCache {
+ public:
+  std::optional<std::string> Find(absl::string_view pem) {
+    MutexLock lock(&mu_);
+    auto it = identities_.find(pem);
+    if (it == identities_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void Insert(absl::string_view pem, const std::string& identity) {
+    MutexLock lock(&mu_);
+    if (identities_.size() >= kCapacity) identities_.clear();
+    identities_.emplace(std::string(pem), identity);
+  }
+
+ private:
+  static constexpr size_t kCapacity = 4096;
+  Mutex mu_;
+  absl::flat_hash_map<std::string, std::string> identities_
+      ABSL_GUARDED_BY(mu_);
+};
+
 
 using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
 using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
@@ -118,8 +148,16 @@ absl::StatusOr<std::string> CallerIdentity(const grpc::AuthContext& auth) {
   if (pems.empty()) {
     return absl::UnauthenticatedError("no verified client certificate");
   }
-  return IdentityFromCertificatePem(
-      absl::string_view(pems.front().data(), pems.front().size()));
+  const absl::string_view pem(pems.front().data(), pems.front().size());
+  // Parsing a certificate costs far more than the call's crypto for ECDSA,
+  // and a connection presents the same one on every call: remember the
+  // identities of recently seen certificates. The identity is a function
+  // of the certificate alone, so a remembered one is never stale.
+  static IdentityCache* const cache = new IdentityCache();
+  if (std::optional<std::string> known = cache->Find(pem)) return *known;
+  absl::StatusOr<std::string> identity = IdentityFromCertificatePem(pem);
+  if (identity.ok()) cache->Insert(pem, *identity);
+  return identity;
 }
 
 }  // namespace keyward::service

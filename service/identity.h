@@ -26,7 +26,9 @@ absl::StatusOr<std::string> IdentityFromCertificatePem(absl::string_view pem);
 // CallerIdentity returns the identity of the peer of a call: the
 // IdentityFromCertificatePem of the verified client certificate that gRPC
 // records in the "x509_pem_cert" property. Unauthenticated when the peer is
-// not authenticated (e.g. plaintext on loopback) or as above.
+// not authenticated (e.g. plaintext on loopback) or as above. The
+// identities of the last few thousand certificates are remembered, so a
+// connection's certificate is parsed once, not on every call. Thread-safe.
 absl::StatusOr<std::string> CallerIdentity(const grpc::AuthContext& auth);
 
 }  // namespace keyward::service

@@ -1,0 +1,442 @@
+// load: the Keyward load generator. Starts a keyward_server (-c opt when
+// built so) on a development keystore as a child process, drives it over
+// mutual TLS with closed-loop load, and compares it, in the same run, with
+// the same cryptography done by OpenSSL in this process.
+//
+//   bazel build -c opt //bench:load
+//   bazel-bin/bench/load --operations=sign:rsa-2048,sign:ecdsa-p256
+//       --transports=unary,stream --in_flight=1,32,256
+//       --markdown_out=/tmp/points.md --json_out=/tmp/points.json
+//
+// For each operation, transport and concurrency (a "point") it measures raw
+// OpenSSL for half of --raw_duration, runs the load (--warmup, then
+// --duration measured), and measures raw OpenSSL again. It prints one line
+// per point and at the end a Markdown table (and the issue 8 targets that
+// the points measure). Exits 1 when any operation failed.
+// See bench/README.md.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "bench/dev_keystore.h"
+#include "bench/load_driver.h"
+#include "bench/operation_spec.h"
+#include "bench/process_cpu.h"
+#include "bench/raw_crypto.h"
+#include "bench/report.h"
+#include "bench/runfiles.h"
+#include "bench/server_process.h"
+#include "bench/workload.h"
+#include "clients/cpp/keyward_client.h"
+#include "grpc/grpc.h"
+
+ABSL_FLAG(std::vector<std::string>, operations, {"sign:ecdsa-p256"},
+          "Operations, each <operation>:<key>: sign, decrypt-pre-master or "
+          "rsa-key-exchange on rsa-2048, rsa-3072, ecdsa-p256, ecdsa-p384 or "
+          "ed25519 (key exchanges: RSA keys only).");
+ABSL_FLAG(std::vector<std::string>, transports,
+          std::vector<std::string>({"unary", "stream"}),
+          "unary (one callback-API call per operation) and/or stream "
+          "(operations on KeyService.Pipeline).");
+ABSL_FLAG(std::vector<std::string>, in_flight, {"32"},
+          "Operations kept outstanding (closed loop), one point each.");
+ABSL_FLAG(int, streams, 1, "Pipeline streams to spread a point over.");
+ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2),
+          "Load before each measured window.");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(5),
+          "Measured window of each point.");
+ABSL_FLAG(absl::Duration, raw_duration, absl::Seconds(2),
+          "Raw OpenSSL measurement per point, in total: half just before "
+          "the load, half just after.");
+ABSL_FLAG(int, raw_threads, 0,
+          "Threads of the raw OpenSSL baseline; 0: the number of CPUs.");
+ABSL_FLAG(absl::Duration, call_timeout, absl::Seconds(10),
+          "Deadline of each unary call.");
+ABSL_FLAG(std::string, server_binary, "",
+          "keyward_server to start; default: the one in the runfiles.");
+ABSL_FLAG(std::string, endpoint, "",
+          "Measure an already running server at host:port instead of "
+          "starting one (needs --keystore_dir with its dev keystore).");
+ABSL_FLAG(int, server_pid, 0,
+          "With --endpoint: the server's pid, for its CPU time.");
+ABSL_FLAG(std::string, keystore_dir, "",
+          "Development keystore (scripts/gen-dev-keystore) to use; default: "
+          "a new one in the work directory.");
+ABSL_FLAG(std::string, work_dir, "",
+          "Where the keystore, server config, server log and audit log go; "
+          "default: a temporary directory, removed at the end.");
+ABSL_FLAG(std::string, audit_path, "",
+          "The server's audit log; default: audit.jsonl in the work "
+          "directory.");
+ABSL_FLAG(int, server_worker_threads, 0,
+          "limits.worker_threads of the server; 0: its default.");
+ABSL_FLAG(int, server_max_concurrent_streams, 0,
+          "limits.max_concurrent_streams; 0: its default.");
+ABSL_FLAG(int, server_max_in_flight, 0,
+          "limits.max_in_flight; 0: its default.");
+ABSL_FLAG(int, server_max_outstanding_per_stream, 0,
+          "limits.max_outstanding_per_stream; 0: its default.");
+ABSL_FLAG(int, retry_disturbed, 0,
+          "Run a point up to this many more times while other processes "
+          "took more than --disturbed_cores of CPU during it (load window or "
+          "raw measurements); the least disturbed run is reported.");
+ABSL_FLAG(double, disturbed_cores, 0.15,
+          "Other processes' CPU, in cores, above which a point counts as "
+          "disturbed.");
+ABSL_FLAG(bool, allow_shedding, false,
+          "Do not count RESOURCE_EXHAUSTED answers as errors (overload "
+          "runs).");
+ABSL_FLAG(std::string, markdown_out, "", "Write the Markdown table here.");
+ABSL_FLAG(std::string, json_out, "", "Write the JSON report here.");
+ABSL_FLAG(std::string, command, "",
+          "The command to record in the reports; default: this one.");
+
+namespace keyward::bench {
+namespace {
+
+struct Plan {
+  std::vector<OperationSpec> operations;
+  std::vector<Transport> transports;
+  std::vector<int> in_flight;
+};
+
+absl::StatusOr<Plan> ParsePlan() {
+  Plan plan;
+  for (const std::string& text : absl::GetFlag(FLAGS_operations)) {
+    absl::StatusOr<OperationSpec> spec = ParseOperationSpec(text);
+    if (!spec.ok()) return spec.status();
+    plan.operations.push_back(*std::move(spec));
+  }
+  for (const std::string& text : absl::GetFlag(FLAGS_transports)) {
+    if (text == "unary") {
+      plan.transports.push_back(Transport::kUnary);
+    } else if (text == "stream") {
+      plan.transports.push_back(Transport::kStream);
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--transports: \"", text, "\" is not unary or stream"));
+    }
+  }
+  for (const std::string& text : absl::GetFlag(FLAGS_in_flight)) {
+    int n = 0;
+    if (!absl::SimpleAtoi(text, &n) || n < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--in_flight: \"", text, "\" is not a count >= 1"));
+    }
+    plan.in_flight.push_back(n);
+  }
+  if (plan.operations.empty() || plan.transports.empty() ||
+      plan.in_flight.empty()) {
+    return absl::InvalidArgumentError(
+        "--operations, --transports and --in_flight must not be empty");
+  }
+  return plan;
+}
+
+// ServerConfigText: the server's configuration, in protobuf text format
+// (service/server_config.proto).
+std::string ServerConfigText(const std::string& keystore,
+                             const std::string& audit_path) {
+  std::string limits;
+  auto limit = [&limits](const char* field, int value) {
+    if (value > 0) absl::StrAppend(&limits, "  ", field, ": ", value, "\n");
+  };
+  limit("worker_threads", absl::GetFlag(FLAGS_server_worker_threads));
+  limit("max_concurrent_streams",
+        absl::GetFlag(FLAGS_server_max_concurrent_streams));
+  limit("max_in_flight", absl::GetFlag(FLAGS_server_max_in_flight));
+  limit("max_outstanding_per_stream",
+        absl::GetFlag(FLAGS_server_max_outstanding_per_stream));
+  std::string out = "listen_address: \"127.0.0.1:0\"\n";
+  absl::StrAppend(&out, "tls {\n");
+  absl::StrAppend(&out, "  server_cert_file: \"", keystore,
+                  "/endpoint/server.crt\"\n");
+  absl::StrAppend(&out, "  server_key_file: \"", keystore,
+                  "/endpoint/server.key\"\n");
+  absl::StrAppend(&out, "  client_ca_file: \"", keystore, "/ca/ca.crt\"\n");
+  absl::StrAppend(&out, "}\n");
+  absl::StrAppend(&out, "keystore { directory: \"", keystore, "\" }\n");
+  absl::StrAppend(&out, "audit { path: \"", audit_path, "\" }\n");
+  absl::StrAppend(&out, "shutdown_grace_seconds: 2\n");
+  if (!limits.empty()) absl::StrAppend(&out, "limits {\n", limits, "}\n");
+  return out;
+}
+
+absl::Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+absl::Status WaitUntilHealthy(client::KeywardClient& client) {
+  absl::Status health;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    health = client.CheckHealth({absl::Seconds(2), ""});
+    if (health.ok()) return health;
+  }
+  return health;
+}
+
+// CpuSample: the counters read at a window's edges.
+struct CpuSample {
+  std::optional<absl::Duration> server;
+  absl::Duration self;
+  SystemCpu system;
+};
+
+CpuSample SampleCpu(pid_t server_pid) {
+  CpuSample sample;
+  if (server_pid > 0) {
+    absl::StatusOr<absl::Duration> server = ProcessCpuTime(server_pid);
+    if (server.ok()) sample.server = *server;
+  }
+  sample.self = SelfCpuTime();
+  absl::StatusOr<SystemCpu> system = SystemCpuTime();
+  if (system.ok()) sample.system = *system;
+  return sample;
+}
+
+absl::StatusOr<PointResult> RunPoint(client::KeywardClient& client,
+                                     const Workload& workload,
+                                     const RawCrypto& raw, Transport transport,
+                                     int in_flight, pid_t server_pid) {
+  PointResult point;
+  point.operation = workload.spec().Name();
+  point.transport = transport;
+  point.in_flight = in_flight;
+  point.streams = absl::GetFlag(FLAGS_streams);
+  point.raw_threads = absl::GetFlag(FLAGS_raw_threads) > 0
+                          ? absl::GetFlag(FLAGS_raw_threads)
+                          : static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  const absl::Duration raw_half = absl::GetFlag(FLAGS_raw_duration) / 2;
+  absl::StatusOr<RawResult> before = raw.Measure(point.raw_threads, raw_half);
+  if (!before.ok()) return before.status();
+  point.raw_before = *before;
+
+  LoadOptions options;
+  options.transport = transport;
+  options.in_flight = in_flight;
+  options.streams = point.streams;
+  options.warmup = absl::GetFlag(FLAGS_warmup);
+  options.duration = absl::GetFlag(FLAGS_duration);
+  options.call_timeout = absl::GetFlag(FLAGS_call_timeout);
+  CpuSample opened;
+  CpuSample closed;
+  WindowHooks hooks{[&] { opened = SampleCpu(server_pid); },
+                    [&] { closed = SampleCpu(server_pid); }};
+  absl::StatusOr<LoadResult> load = RunLoad(client, workload, options, hooks);
+  if (!load.ok()) return load.status();
+  point.load = *std::move(load);
+  if (opened.server.has_value() && closed.server.has_value()) {
+    point.server_cpu = *closed.server - *opened.server;
+  }
+  point.client_cpu = closed.self - opened.self;
+  point.other_cpu = (closed.system.busy - opened.system.busy) -
+                    point.server_cpu.value_or(absl::ZeroDuration()) -
+                    point.client_cpu;
+
+  absl::StatusOr<RawResult> after = raw.Measure(point.raw_threads, raw_half);
+  if (!after.ok()) return after.status();
+  point.raw_after = *after;
+  return point;
+}
+
+int Main(int argc, char** argv) {
+  absl::StatusOr<Plan> plan = ParsePlan();
+  if (!plan.ok()) {
+    std::cerr << "load: " << plan.status().message() << "\n";
+    return 2;
+  }
+  RunInfo info = CurrentRunInfo();
+  info.command = absl::GetFlag(FLAGS_command).empty()
+                     ? absl::StrJoin(argv, argv + argc, " ")
+                     : absl::GetFlag(FLAGS_command);
+  info.warmup = absl::GetFlag(FLAGS_warmup);
+  info.duration = absl::GetFlag(FLAGS_duration);
+  info.raw_duration = absl::GetFlag(FLAGS_raw_duration);
+
+  const bool own_work_dir = absl::GetFlag(FLAGS_work_dir).empty();
+  const std::string work_dir = own_work_dir ? MakeTempDir("keyward-bench.")
+                                            : absl::GetFlag(FLAGS_work_dir);
+  if (work_dir.empty()) {
+    std::cerr << "load: cannot create a work directory\n";
+    return 1;
+  }
+  std::filesystem::create_directories(work_dir);
+  std::string keystore = absl::GetFlag(FLAGS_keystore_dir);
+  if (keystore.empty()) {
+    keystore = work_dir + "/keystore";
+    if (absl::Status made = MakeDevKeystore(keystore); !made.ok()) {
+      std::cerr << "load: " << made.message() << "\n";
+      return 1;
+    }
+  }
+
+  std::unique_ptr<ServerProcess> server;
+  std::string endpoint = absl::GetFlag(FLAGS_endpoint);
+  pid_t server_pid = absl::GetFlag(FLAGS_server_pid);
+  if (endpoint.empty()) {
+    std::string binary = absl::GetFlag(FLAGS_server_binary);
+    if (binary.empty()) binary = RunfilePath("service/keyward_server");
+    if (binary.empty()) {
+      std::cerr << "load: no keyward_server in the runfiles; pass "
+                   "--server_binary\n";
+      return 1;
+    }
+    const std::string audit = absl::GetFlag(FLAGS_audit_path).empty()
+                                  ? work_dir + "/audit.jsonl"
+                                  : absl::GetFlag(FLAGS_audit_path);
+    const std::string config = work_dir + "/server.textproto";
+    if (absl::Status written =
+            WriteFile(config, ServerConfigText(keystore, audit));
+        !written.ok()) {
+      std::cerr << "load: " << written.message() << "\n";
+      return 1;
+    }
+    absl::StatusOr<std::unique_ptr<ServerProcess>> started =
+        ServerProcess::Start(binary, config, work_dir + "/server.log");
+    if (!started.ok()) {
+      std::cerr << "load: " << started.status().message() << "\n";
+      return 1;
+    }
+    server = *std::move(started);
+    endpoint = absl::StrCat("127.0.0.1:", server->port());
+    server_pid = server->pid();
+    info.server = binary;
+  } else {
+    info.server = endpoint;
+  }
+
+  std::vector<PointResult> points;
+  bool failed = false;
+  {
+    client::KeywardClientOptions options;
+    options.endpoints = {endpoint};
+    options.ca_file = keystore + "/ca/ca.crt";
+    options.cert_file = keystore + "/clients/edge-a.crt";
+    options.key_file = keystore + "/clients/edge-a.key";
+    options.default_timeout = absl::GetFlag(FLAGS_call_timeout);
+    absl::StatusOr<std::unique_ptr<client::KeywardClient>> client =
+        client::KeywardClient::Create(options);
+    absl::Status ready =
+        client.ok() ? WaitUntilHealthy(**client) : client.status();
+    if (!ready.ok()) {
+      std::cerr << "load: server at " << endpoint
+                << " not usable: " << ready.message() << "\n";
+      return 1;
+    }
+    for (const OperationSpec& spec : plan->operations) {
+      absl::StatusOr<Workload> workload = Workload::Create(spec, keystore);
+      absl::StatusOr<std::unique_ptr<RawCrypto>> raw = RawCrypto::Create(spec);
+      if (!workload.ok() || !raw.ok()) {
+        std::cerr
+            << "load: " << spec.Name() << ": "
+            << (workload.ok() ? raw.status() : workload.status()).message()
+            << "\n";
+        return 1;
+      }
+      for (Transport transport : plan->transports) {
+        for (int in_flight : plan->in_flight) {
+          std::optional<PointResult> best;
+          for (int attempt = 1;; ++attempt) {
+            absl::StatusOr<PointResult> point = RunPoint(
+                **client, *workload, **raw, transport, in_flight, server_pid);
+            if (!point.ok()) {
+              std::cerr << "load: " << spec.Name() << ": "
+                        << point.status().message() << "\n";
+              return 1;
+            }
+            point->attempts = attempt;
+            const bool again =
+                point->OtherCores() > absl::GetFlag(FLAGS_disturbed_cores) &&
+                attempt <= absl::GetFlag(FLAGS_retry_disturbed);
+            std::cout << PointLine(*point)
+                      << (again ? " (disturbed: again)" : "") << std::endl;
+            if (!point->load.first_failure.empty()) {
+              std::cout << "  first failure: " << point->load.first_failure
+                        << std::endl;
+            }
+            // A failure in any attempt counts: repeating must not hide it.
+            failed = failed || point->load.Errors() > 0 ||
+                     (point->load.Shed() > 0 &&
+                      !absl::GetFlag(FLAGS_allow_shedding));
+            if (!best.has_value() || point->OtherCores() < best->OtherCores()) {
+              best = *std::move(point);
+            }
+            if (!again) break;
+          }
+          points.push_back(*std::move(best));
+        }
+      }
+    }
+  }
+  if (server != nullptr) {
+    if (absl::Status stopped = server->Stop(); !stopped.ok()) {
+      std::cerr << "load: " << stopped.message() << " (log: " << work_dir
+                << "/server.log)\n";
+      failed = true;
+    }
+  }
+
+  const std::string table = MarkdownTable(points);
+  const std::string targets = TargetsMarkdown(points);
+  std::cout << "\n" << table;
+  if (!targets.empty()) std::cout << "\n" << targets;
+  if (!absl::GetFlag(FLAGS_markdown_out).empty()) {
+    std::string markdown = table;
+    if (!targets.empty()) absl::StrAppend(&markdown, "\n", targets);
+    if (absl::Status written =
+            WriteFile(absl::GetFlag(FLAGS_markdown_out), markdown);
+        !written.ok()) {
+      std::cerr << "load: " << written.message() << "\n";
+      failed = true;
+    }
+  }
+  if (!absl::GetFlag(FLAGS_json_out).empty()) {
+    if (absl::Status written =
+            WriteFile(absl::GetFlag(FLAGS_json_out), JsonReport(info, points));
+        !written.ok()) {
+      std::cerr << "load: " << written.message() << "\n";
+      failed = true;
+    }
+  }
+  if (own_work_dir && !failed) std::filesystem::remove_all(work_dir);
+  if (failed) {
+    std::cerr << "load: FAILED: operations failed or the server did not stop "
+                 "cleanly"
+              << (own_work_dir ? absl::StrCat(" (kept ", work_dir, ")") : "")
+              << "\n";
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace keyward::bench
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Keyward load generator; see bench/README.md. Usage: load "
+      "--operations=sign:rsa-2048 --transports=unary,stream "
+      "--in_flight=1,32,256");
+  absl::ParseCommandLine(argc, argv);
+  grpc_init();
+  const int status = keyward::bench::Main(argc, argv);
+  grpc_shutdown_blocking();
+  return status;
+}

@@ -1,0 +1,100 @@
+// Runs bench/load end to end for about a second with tiny settings: it
+// generates a dev keystore, starts keyward_server as its child, drives a
+// sign and an RSA key exchange over unary calls and a Pipeline stream, and
+// writes its reports. Checks that every point did work without failures and
+// that the figures are consistent.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "bench/runfiles.h"
+#include "gtest/gtest.h"
+
+namespace keyward::bench {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
+  const std::string load = RunfilePath("bench/load");
+  ASSERT_FALSE(load.empty()) << "bench/load is not among the runfiles";
+  const std::string tmp = std::getenv("TEST_TMPDIR");
+  const std::string json_path = tmp + "/load.json";
+  const std::string markdown_path = tmp + "/load.md";
+  const std::string command = absl::StrCat(
+      "'", load, "'", " --operations=sign:ecdsa-p256,rsa-key-exchange:rsa-2048",
+      " --transports=unary,stream --in_flight=2 --streams=1",
+      " --warmup=100ms --duration=500ms --raw_duration=200ms --raw_threads=1",
+      " --json_out='", json_path, "' --markdown_out='", markdown_path, "'");
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status)) << command;
+  ASSERT_EQ(WEXITSTATUS(status), 0) << command;
+
+  const nlohmann::json report = nlohmann::json::parse(ReadFile(json_path));
+  EXPECT_EQ(report["cpus"].get<int>() > 0, true);
+  EXPECT_FALSE(report["cpu_model"].get<std::string>().empty());
+  const nlohmann::json& points = report["points"];
+  ASSERT_EQ(points.size(), 4u);
+  std::set<std::string> seen;
+  for (const nlohmann::json& point : points) {
+    const std::string name =
+        absl::StrCat(point["operation"].get<std::string>(), " ",
+                     point["transport"].get<std::string>());
+    seen.insert(name);
+    SCOPED_TRACE(name);
+    EXPECT_EQ(point["in_flight"].get<int>(), 2);
+    EXPECT_GT(point["ops"].get<uint64_t>(), 0u);
+    EXPECT_EQ(point["errors"].get<uint64_t>(), 0u);
+    EXPECT_EQ(point["shed"].get<uint64_t>(), 0u);
+    EXPECT_EQ(point["first_failure"].get<std::string>(), "");
+    const nlohmann::json& latency = point["latency_us"];
+    EXPECT_GT(latency["p50"].get<double>(), 0);
+    EXPECT_LE(latency["p50"].get<double>(), latency["p90"].get<double>());
+    EXPECT_LE(latency["p90"].get<double>(), latency["p99"].get<double>());
+    EXPECT_LE(latency["p99"].get<double>(), latency["p99_9"].get<double>());
+    EXPECT_LE(latency["p99_9"].get<double>(), latency["max"].get<double>());
+    // Server CPU is read from /proc at 10 ms resolution; half a second of
+    // load costs the server far more than one tick.
+    ASSERT_TRUE(point["server_cpu_us_per_op"].is_number());
+    EXPECT_GT(point["server_cpu_us_per_op"].get<double>(), 0);
+    EXPECT_GT(point["raw_ops_per_second"].get<double>(), 0);
+    EXPECT_EQ(point["raw_threads"].get<int>(), 1);
+    EXPECT_GT(point["raw_before"]["ops"].get<uint64_t>(), 0u);
+    EXPECT_GT(point["raw_after"]["ops"].get<uint64_t>(), 0u);
+    const double ratio = point["throughput_ratio"].get<double>();
+    EXPECT_NEAR(ratio,
+                point["ops_per_second"].get<double>() /
+                    point["raw_ops_per_second"].get<double>(),
+                1e-9);
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"sign:ecdsa-p256 unary",
+                                         "sign:ecdsa-p256 stream",
+                                         "rsa-key-exchange:rsa-2048 unary",
+                                         "rsa-key-exchange:rsa-2048 stream"}));
+
+  // The Markdown table: a header, its rule and one row per point.
+  const std::string markdown = ReadFile(markdown_path);
+  const std::vector<std::string> lines =
+      absl::StrSplit(markdown, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 6u) << markdown;
+  EXPECT_EQ(lines[0].rfind("| operation | transport | in flight |", 0), 0u);
+  EXPECT_EQ(lines[2].rfind("| sign:ecdsa-p256 | unary | 2 |", 0), 0u)
+      << lines[2];
+  EXPECT_EQ(lines[5].rfind("| rsa-key-exchange:rsa-2048 | stream | 2 |", 0), 0u)
+      << lines[5];
+}
+
+}  // namespace
+}  // namespace keyward::bench

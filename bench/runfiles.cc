@@ -1,0 +1,39 @@
+#include "bench/runfiles.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace keyward::bench {
+namespace {
+
+constexpr char kWorkspace[] = "keyward";
+
+std::string ExecutablePath() {
+  char buffer[4096];
+  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
+  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : "";
+}
+
+}  // namespace
+
+std::string RunfilePath(const std::string& workspace_relative) {
+  std::vector<std::string> roots;
+  for (const char* variable : {"RUNFILES_DIR", "TEST_SRCDIR"}) {
+    if (const char* root = std::getenv(variable); root != nullptr && *root) {
+      roots.push_back(root);
+    }
+  }
+  roots.push_back(absl::StrCat(ExecutablePath(), ".runfiles"));
+  for (const std::string& root : roots) {
+    std::string path =
+        absl::StrCat(root, "/", kWorkspace, "/", workspace_relative);
+    if (access(path.c_str(), F_OK) == 0) return path;
+  }
+  return "";
+}
+
+}  // namespace keyward::bench
