@@ -176,14 +176,6 @@ std::string ServerConfigText(const std::string& keystore,
   return out;
 }
 
-absl::Status WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
-  return absl::OkStatus();
-}
-
 absl::Status WaitUntilHealthy(client::KeywardClient& client) {
   absl::Status health;
   for (int attempt = 0; attempt < 20; ++attempt) {

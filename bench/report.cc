@@ -115,6 +115,14 @@ double PointResult::OtherCores() const {
       {OtherCoresInWindow(), raw_before.OtherCores(), raw_after.OtherCores()});
 }
 
+absl::Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
 RunInfo CurrentRunInfo() {
   RunInfo info;
   info.date =

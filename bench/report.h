@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "bench/load_driver.h"
 #include "bench/raw_crypto.h"
@@ -68,6 +69,10 @@ struct RunInfo {
   absl::Duration raw_duration;  // in total, split before and after
   std::string server;           // what was measured: binary or endpoint
 };
+
+// WriteFile replaces the file at `path` with `text`. Internal naming the
+// path when it cannot be written.
+absl::Status WriteFile(const std::string& path, const std::string& text);
 
 // CurrentRunInfo fills in the date, the number of online CPUs and the CPU
 // model (/proc/cpuinfo); the caller sets the rest.

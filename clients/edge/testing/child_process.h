@@ -47,6 +47,8 @@ class ChildProcess {
   // output_size: its length, a `from` for a later WaitForLine.
   size_t output_size();
 
+  pid_t pid() const { return pid_; }
+
   // Signal sends `signal`.
   void Signal(int signal);
   // Stop sends `signal` and waits for the child to end; returns its wait

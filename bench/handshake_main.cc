@@ -1,0 +1,391 @@
+// handshakes: full TLS handshakes per second through the keyless edge
+// (clients/edge:keyward_edge with its key in the key service, through the
+// keyward OpenSSL provider) against the same edge binary holding the same
+// key as a local file, in one run (issue 8, item 4).
+//
+//   bazel run -c opt //bench:handshakes -- --connections=1,16,64
+//
+// Both edges run side by side for the whole run, each with one site: the
+// dev keystore's certificate for --key. Their measured windows alternate
+// (local, keyless, keyless, local, ...) so that drifting machine load
+// spreads over both. CPU per handshake: the local edge's process; for the
+// keyless edge, its process plus the key service's.
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "bench/dev_keystore.h"
+#include "bench/process_cpu.h"
+#include "bench/report.h"
+#include "bench/runfiles.h"
+#include "bench/tls_handshake_load.h"
+#include "clients/edge/testing/edge_process.h"
+#include "clients/edge/testing/key_service_process.h"
+#include "nlohmann/json.hpp"
+#include "tests/support/dev_keystore.h"
+
+ABSL_FLAG(std::string, key, "rsa-2048",
+          "Dev keystore key of the site: rsa-2048, rsa-3072, ecdsa-p256, "
+          "ecdsa-p384 or ed25519 (served as <key>.dev.keyward.test).");
+ABSL_FLAG(std::vector<std::string>, tls_versions, {"1.3"},
+          "TLS versions to measure, each 1.2 or 1.3 (one point each).");
+ABSL_FLAG(std::vector<std::string>, connections,
+          std::vector<std::string>({"1", "16", "64"}),
+          "Concurrent client connections (client threads), one point each.");
+ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1),
+          "Load before each measured window.");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(4),
+          "Measured window of each edge in each round.");
+ABSL_FLAG(int, rounds, 2,
+          "Windows per edge and point; the order alternates by round.");
+ABSL_FLAG(std::string, work_dir, "",
+          "Keystore, configurations and logs; default: a temporary "
+          "directory, removed at the end.");
+ABSL_FLAG(std::string, markdown_out, "", "Write the Markdown table here.");
+ABSL_FLAG(std::string, json_out, "", "Write the JSON report here.");
+
+namespace keyward::bench {
+namespace {
+
+using edge::testing::EdgeProcess;
+using edge::testing::KeyServiceProcess;
+
+// Totals: one edge's windows of one point, added up.
+struct Totals {
+  int64_t handshakes = 0;
+  int64_t errors = 0;
+  std::string first_error;
+  absl::Duration window;
+  absl::Duration cpu;  // the processes that served the handshakes
+  std::vector<LatencySummary> latencies;  // per window
+
+  double PerSecond() const {
+    return window > absl::ZeroDuration()
+               ? static_cast<double>(handshakes) / absl::ToDoubleSeconds(window)
+               : 0;
+  }
+  double CpuMicrosPerHandshake() const {
+    return handshakes > 0
+               ? absl::ToDoubleMicroseconds(cpu) / static_cast<double>(handshakes)
+               : 0;
+  }
+  // The worst window's p50 and p99.
+  absl::Duration WorstP50() const {
+    absl::Duration worst;
+    for (const LatencySummary& l : latencies) worst = std::max(worst, l.p50);
+    return worst;
+  }
+  absl::Duration WorstP99() const {
+    absl::Duration worst;
+    for (const LatencySummary& l : latencies) worst = std::max(worst, l.p99);
+    return worst;
+  }
+};
+
+struct Point {
+  std::string tls_version;
+  int connections = 0;
+  Totals local;
+  Totals keyless;
+  double Ratio() const {
+    return local.PerSecond() > 0 ? keyless.PerSecond() / local.PerSecond() : 0;
+  }
+};
+
+// CpuOf adds up the CPU time of `pids`; nullopt when one cannot be read.
+std::optional<absl::Duration> CpuOf(const std::vector<pid_t>& pids) {
+  absl::Duration total;
+  for (pid_t pid : pids) {
+    absl::StatusOr<absl::Duration> cpu = ProcessCpuTime(pid);
+    if (!cpu.ok()) return std::nullopt;
+    total += *cpu;
+  }
+  return total;
+}
+
+absl::Status MeasureWindow(const HandshakeLoadOptions& options,
+                           const std::vector<pid_t>& serving, Totals& totals) {
+  std::optional<absl::Duration> opened;
+  std::optional<absl::Duration> closed;
+  HandshakeWindowHooks hooks{[&] { opened = CpuOf(serving); },
+                             [&] { closed = CpuOf(serving); }};
+  absl::StatusOr<HandshakeLoadResult> result =
+      RunHandshakeLoad(options, hooks);
+  if (!result.ok()) return result.status();
+  if (!opened.has_value() || !closed.has_value()) {
+    return absl::InternalError("a serving process's CPU time is unreadable");
+  }
+  totals.handshakes += result->handshakes;
+  totals.errors += result->errors;
+  if (totals.first_error.empty()) totals.first_error = result->first_error;
+  totals.window += result->window;
+  totals.cpu += *closed - *opened;
+  totals.latencies.push_back(result->latency);
+  return absl::OkStatus();
+}
+
+std::string Micros(absl::Duration d) {
+  return absl::StrFormat("%.0f", absl::ToDoubleMicroseconds(d));
+}
+
+std::string PointLine(const Point& p) {
+  return absl::StrFormat(
+      "TLS %s connections=%-3d local %7.1f hs/s (p50 %sus p99 %sus, cpu "
+      "%.0fus/hs)  keyless %7.1f hs/s (p50 %sus p99 %sus, cpu %.0fus/hs)  "
+      "ratio x%.2f  errors %d/%d",
+      p.tls_version, p.connections, p.local.PerSecond(),
+      Micros(p.local.WorstP50()), Micros(p.local.WorstP99()),
+      p.local.CpuMicrosPerHandshake(), p.keyless.PerSecond(),
+      Micros(p.keyless.WorstP50()), Micros(p.keyless.WorstP99()),
+      p.keyless.CpuMicrosPerHandshake(), p.Ratio(), p.local.errors,
+      p.keyless.errors);
+}
+
+std::string MarkdownTable(const std::string& key,
+                          const std::vector<Point>& points) {
+  std::string out = absl::StrCat(
+      "| key | TLS | connections | local key hs/s | keyless hs/s | ratio | "
+      "local p50 / p99 µs | keyless p50 / p99 µs | local CPU µs/hs | "
+      "keyless CPU µs/hs (edge + service) | errors |\n",
+      "|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const Point& p : points) {
+    absl::StrAppendFormat(
+        &out, "| %s | %s | %d | %.0f | %.0f | %.2f | %s / %s | %s / %s | %.0f "
+              "| %.0f | %d |\n",
+        key, p.tls_version, p.connections, p.local.PerSecond(),
+        p.keyless.PerSecond(), p.Ratio(), Micros(p.local.WorstP50()),
+        Micros(p.local.WorstP99()), Micros(p.keyless.WorstP50()),
+        Micros(p.keyless.WorstP99()), p.local.CpuMicrosPerHandshake(),
+        p.keyless.CpuMicrosPerHandshake(), p.local.errors + p.keyless.errors);
+  }
+  return out;
+}
+
+nlohmann::json TotalsJson(const Totals& t) {
+  nlohmann::json windows = nlohmann::json::array();
+  for (const LatencySummary& l : t.latencies) {
+    windows.push_back({{"count", l.count},
+                       {"p50_us", absl::ToDoubleMicroseconds(l.p50)},
+                       {"p90_us", absl::ToDoubleMicroseconds(l.p90)},
+                       {"p99_us", absl::ToDoubleMicroseconds(l.p99)},
+                       {"max_us", absl::ToDoubleMicroseconds(l.max)}});
+  }
+  return {{"handshakes", t.handshakes},
+          {"errors", t.errors},
+          {"first_error", t.first_error},
+          {"seconds", absl::ToDoubleSeconds(t.window)},
+          {"handshakes_per_second", t.PerSecond()},
+          {"cpu_us_per_handshake", t.CpuMicrosPerHandshake()},
+          {"windows", windows}};
+}
+
+std::string JsonReport(const RunInfo& info, const std::string& key,
+                       const std::vector<Point>& points) {
+  nlohmann::json out = {{"command", info.command},
+                        {"date", info.date},
+                        {"cpus", info.cpus},
+                        {"cpu_model", info.cpu_model},
+                        {"key", key},
+                        {"points", nlohmann::json::array()}};
+  for (const Point& p : points) {
+    out["points"].push_back({{"tls_version", p.tls_version},
+                             {"connections", p.connections},
+                             {"ratio", p.Ratio()},
+                             {"local", TotalsJson(p.local)},
+                             {"keyless", TotalsJson(p.keyless)}});
+  }
+  return out.dump(2) + "\n";
+}
+
+// UseTestEnvironment: the process helpers of clients/edge/testing and
+// tests/support find runfiles and scratch space through the variables a
+// Bazel test gets; outside a test they point at this binary's runfiles and
+// the work directory.
+void UseTestEnvironment(const std::string& work_dir) {
+  if (std::getenv("TEST_SRCDIR") == nullptr) {
+    const std::string server = RunfilePath("service/keyward_server");
+    const std::string suffix = "/keyward/service/keyward_server";
+    setenv("TEST_SRCDIR", server.substr(0, server.size() - suffix.size()).c_str(),
+           1);
+    setenv("TEST_WORKSPACE", "keyward", 1);
+  }
+  setenv("TEST_TMPDIR", work_dir.c_str(), 1);
+}
+
+absl::StatusOr<std::vector<int>> Connections() {
+  std::vector<int> out;
+  for (const std::string& text : absl::GetFlag(FLAGS_connections)) {
+    int n = 0;
+    if (!absl::SimpleAtoi(text, &n) || n < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--connections: \"", text, "\" is not a count >= 1"));
+    }
+    out.push_back(n);
+  }
+  return out;
+}
+
+int Main(int argc, char** argv) {
+  absl::StatusOr<std::vector<int>> connections = Connections();
+  if (!connections.ok()) {
+    std::cerr << "handshakes: " << connections.status().message() << "\n";
+    return 2;
+  }
+  for (const std::string& version : absl::GetFlag(FLAGS_tls_versions)) {
+    if (version != "1.2" && version != "1.3") {
+      std::cerr << "handshakes: --tls_versions: \"" << version
+                << "\" is not 1.2 or 1.3\n";
+      return 2;
+    }
+  }
+  if (RunfilePath("service/keyward_server").empty()) {
+    std::cerr << "handshakes: run through Bazel (bazel run), which provides "
+                 "the server, edge and provider binaries\n";
+    return 1;
+  }
+  RunInfo info = CurrentRunInfo();
+  info.command = absl::StrJoin(argv, argv + argc, " ");
+  const std::string key = absl::GetFlag(FLAGS_key);
+  const std::string host = absl::StrCat(key, ".dev.keyward.test");
+
+  const bool own_work_dir = absl::GetFlag(FLAGS_work_dir).empty();
+  const std::string work_dir = own_work_dir
+                                   ? MakeTempDir("keyward-handshakes.")
+                                   : absl::GetFlag(FLAGS_work_dir);
+  if (work_dir.empty()) {
+    std::cerr << "handshakes: cannot create a work directory\n";
+    return 1;
+  }
+  std::filesystem::create_directories(work_dir);
+  UseTestEnvironment(work_dir);
+
+  absl::StatusOr<keyward::testing::DevKeystore> keystore =
+      keyward::testing::MakeDevKeystore("keystore");
+  if (!keystore.ok()) {
+    std::cerr << "handshakes: " << keystore.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<KeyServiceProcess>> service =
+      KeyServiceProcess::Start(*keystore, work_dir + "/audit.jsonl");
+  if (!service.ok()) {
+    std::cerr << "handshakes: key service: " << service.status().message()
+              << "\n";
+    return 1;
+  }
+  const std::string config = work_dir + "/edge-openssl.cnf";
+  edge::testing::WriteOpenSslConfig(
+      config, {(*service)->endpoint(), &*keystore, "5s"});
+  const std::string chain = absl::StrCat(keystore->dir, "/keys/", key, ".crt");
+  absl::StatusOr<std::unique_ptr<EdgeProcess>> keyless = EdgeProcess::Start(
+      config, {{chain, absl::StrCat("keyward:host=", host)}});
+  absl::StatusOr<std::unique_ptr<EdgeProcess>> local = EdgeProcess::Start(
+      config, {{chain, absl::StrCat("file:", keystore->dir, "/keys/", key,
+                                    ".key")}});
+  if (!keyless.ok() || !local.ok()) {
+    std::cerr << "handshakes: edge: "
+              << (keyless.ok() ? local.status() : keyless.status()).message()
+              << "\n";
+    return 1;
+  }
+
+  std::vector<Point> points;
+  bool failed = false;
+  for (const std::string& version : absl::GetFlag(FLAGS_tls_versions)) {
+    for (int n : *connections) {
+      Point point;
+      point.tls_version = version;
+      point.connections = n;
+      HandshakeLoadOptions options;
+      options.host = host;
+      options.ca_file = keystore->ca_cert();
+      options.tls_version = version;
+      options.connections = n;
+      options.warmup = absl::GetFlag(FLAGS_warmup);
+      options.duration = absl::GetFlag(FLAGS_duration);
+      for (int round = 0; round < absl::GetFlag(FLAGS_rounds); ++round) {
+        for (int turn = 0; turn < 2; ++turn) {
+          const bool keyless_turn = (round + turn) % 2 == 1;
+          HandshakeLoadOptions edge_options = options;
+          edge_options.port =
+              keyless_turn ? (*keyless)->port() : (*local)->port();
+          std::vector<pid_t> serving;
+          if (keyless_turn) {
+            serving = {(*keyless)->process().pid(),
+                       (*service)->process().pid()};
+          } else {
+            serving = {(*local)->process().pid()};
+          }
+          absl::Status measured =
+              MeasureWindow(edge_options, serving,
+                            keyless_turn ? point.keyless : point.local);
+          if (!measured.ok()) {
+            std::cerr << "handshakes: " << measured.message() << "\n";
+            return 1;
+          }
+        }
+      }
+      std::cout << PointLine(point) << std::endl;
+      for (const Totals* t : {&point.local, &point.keyless}) {
+        if (!t->first_error.empty()) {
+          std::cout << "  first failure: " << t->first_error << std::endl;
+        }
+      }
+      failed = failed || point.local.errors > 0 || point.keyless.errors > 0 ||
+               point.local.handshakes == 0 || point.keyless.handshakes == 0;
+      points.push_back(std::move(point));
+    }
+  }
+
+  const std::string table = MarkdownTable(key, points);
+  std::cout << "\n" << table;
+  if (!absl::GetFlag(FLAGS_markdown_out).empty()) {
+    if (absl::Status written = WriteFile(absl::GetFlag(FLAGS_markdown_out), table);
+        !written.ok()) {
+      std::cerr << "handshakes: " << written.message() << "\n";
+      failed = true;
+    }
+  }
+  if (!absl::GetFlag(FLAGS_json_out).empty()) {
+    if (absl::Status written = WriteFile(absl::GetFlag(FLAGS_json_out),
+                                         JsonReport(info, key, points));
+        !written.ok()) {
+      std::cerr << "handshakes: " << written.message() << "\n";
+      failed = true;
+    }
+  }
+  keyless->reset();
+  local->reset();
+  service->reset();
+  if (own_work_dir && !failed) std::filesystem::remove_all(work_dir);
+  if (failed) {
+    std::cerr << "handshakes: failures (work directory kept: " << work_dir
+              << ")\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace keyward::bench
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return keyward::bench::Main(argc, argv);
+}
