@@ -43,9 +43,8 @@ absl::Status SetSchemeParameters(EVP_PKEY_CTX* ctx,
 
 }  // namespace
 
-absl::StatusOr<std::string> EvpSignDigest(EVP_PKEY* key,
-                                          v1::SignatureScheme scheme,
-                                          absl::string_view digest) {
+absl::StatusOr<EvpPkeyCtxPtr> NewSignContext(EVP_PKEY* key,
+                                             v1::SignatureScheme scheme) {
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (ctx == nullptr) return OpenSslError("EVP_PKEY_CTX_new_from_pkey");
   if (EVP_PKEY_sign_init(ctx.get()) != 1) {
@@ -55,18 +54,31 @@ absl::StatusOr<std::string> EvpSignDigest(EVP_PKEY* key,
       !status.ok()) {
     return status;
   }
+  return ctx;
+}
+
+absl::StatusOr<std::string> SignWithContext(EVP_PKEY_CTX* ctx,
+                                            absl::string_view digest) {
   size_t length = 0;
-  if (EVP_PKEY_sign(ctx.get(), nullptr, &length, Bytes(digest),
-                    digest.size()) != 1) {
+  if (EVP_PKEY_sign(ctx, nullptr, &length, Bytes(digest), digest.size()) !=
+      1) {
     return OpenSslError("EVP_PKEY_sign (length)");
   }
   std::string signature(length, '\0');
-  if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(&signature[0]),
+  if (EVP_PKEY_sign(ctx, reinterpret_cast<unsigned char*>(&signature[0]),
                     &length, Bytes(digest), digest.size()) != 1) {
     return OpenSslError("EVP_PKEY_sign");
   }
   signature.resize(length);
   return signature;
+}
+
+absl::StatusOr<std::string> EvpSignDigest(EVP_PKEY* key,
+                                          v1::SignatureScheme scheme,
+                                          absl::string_view digest) {
+  absl::StatusOr<EvpPkeyCtxPtr> ctx = NewSignContext(key, scheme);
+  if (!ctx.ok()) return ctx.status();
+  return SignWithContext(ctx->get(), digest);
 }
 
 absl::Status EvpVerifyDigest(EVP_PKEY* key, v1::SignatureScheme scheme,

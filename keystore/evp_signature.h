@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "keystore/openssl_ptr.h"
 #include "keyward/v1/types.pb.h"
 
 namespace keyward::keystore {
@@ -25,6 +26,15 @@ namespace keyward::keystore {
 absl::StatusOr<std::string> EvpSignDigest(EVP_PKEY* key,
                                           v1::SignatureScheme scheme,
                                           absl::string_view digest);
+
+// NewSignContext prepares a context that signs digests with `key` for
+// `scheme` (EvpSignDigest's parameters); it holds a reference to `key`.
+// SignWithContext signs one digest with such a context, which may then sign
+// again (one thread at a time). EvpSignDigest is the two in one.
+absl::StatusOr<EvpPkeyCtxPtr> NewSignContext(EVP_PKEY* key,
+                                             v1::SignatureScheme scheme);
+absl::StatusOr<std::string> SignWithContext(EVP_PKEY_CTX* ctx,
+                                            absl::string_view digest);
 
 // EvpVerifyDigest checks `signature` over `digest` with the public half of
 // `key`, with the same parameters as EvpSignDigest. Internal when it does

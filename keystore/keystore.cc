@@ -30,8 +30,11 @@ absl::StatusOr<std::shared_ptr<const Keystore>> Keystore::LoadFromDirectory(
   }
   std::shared_ptr<Keystore> keystore(new Keystore());
   keystore->loaded_at_ = now;
-  // Key id -> the file it was loaded from, to name both files of a clash.
+  // Key id -> the file (or URI) it was loaded from, to name both of a
+  // clash.
   absl::flat_hash_map<std::string, std::string> key_files;
+  // The PKCS #11 tokens' session pools, shared by the keys on each.
+  pkcs11::TokenSet tokens(directory);
   for (const KeySpec& spec : *specs) {
     if (!spec.current && spec.usable_until <= now) {
       out_warnings.push_back(
@@ -43,12 +46,11 @@ absl::StatusOr<std::shared_ptr<const Keystore>> Keystore::LoadFromDirectory(
       continue;
     }
     absl::StatusOr<std::shared_ptr<const KeyEntry>> entry =
-        LoadKeyEntry(directory, spec, now, out_warnings);
+        LoadKeyEntry(directory, spec, now, out_warnings, tokens);
     if (!entry.ok()) {
       return absl::FailedPreconditionError(entry.status().message());
     }
-    std::string key_file =
-        absl::StrCat(directory, "/", spec.config.private_key_file());
+    std::string key_file = KeySource(directory, spec.config);
     auto [it, inserted] = key_files.emplace((*entry)->key_id, key_file);
     if (!inserted) {
       return absl::FailedPreconditionError(absl::StrCat(

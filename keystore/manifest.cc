@@ -1,5 +1,7 @@
 #include "keystore/manifest.h"
 
+#include <p11-kit/pkcs11.h>
+
 #include <map>
 #include <utility>
 
@@ -9,6 +11,7 @@
 #include "google/protobuf/text_format.h"
 #include "keystore/file_reader.h"
 #include "keystore/manifest_checks.h"
+#include "keystore/pkcs11/uri.h"
 
 namespace keyward::keystore {
 namespace {
@@ -87,6 +90,52 @@ absl::Status AssignRotation(std::vector<KeySpec>& specs,
   return absl::OkStatus();
 }
 
+// ReadTokens checks the pkcs11_token entries and indexes them by label.
+absl::StatusOr<std::map<std::string, Pkcs11Token>> ReadTokens(
+    const Manifest& manifest, const FieldLocator& top) {
+  const FieldDescriptor* token_field = Manifest::descriptor()->FindFieldByNumber(
+      Manifest::kPkcs11TokenFieldNumber);
+  std::map<std::string, Pkcs11Token> tokens;
+  for (int i = 0; i < manifest.pkcs11_token_size(); ++i) {
+    const Pkcs11Token& token = manifest.pkcs11_token(i);
+    if (absl::Status status =
+            CheckPkcs11Token(token, top.Nested(token_field, i));
+        !status.ok()) {
+      return status;
+    }
+    if (!tokens.emplace(token.token_label(), token).second) {
+      return ManifestError(top.At(token_field, i),
+                           absl::StrCat("token \"", token.token_label(),
+                                        "\" is declared twice"));
+    }
+  }
+  return tokens;
+}
+
+// TokenOf returns the pkcs11_token entry for the token `uri` names (a URI
+// CheckKeyConfig accepted), or the manifest error at `field`.
+absl::StatusOr<Pkcs11Token> TokenOf(
+    const std::map<std::string, Pkcs11Token>& tokens, const std::string& uri,
+    CK_OBJECT_CLASS object_class, const FieldLocator& where, int field) {
+  absl::StatusOr<pkcs11::ObjectUri> parsed =
+      pkcs11::ParseObjectUri(uri, object_class);
+  const FieldDescriptor* descriptor =
+      KeyConfig::descriptor()->FindFieldByNumber(field);
+  if (!parsed.ok()) {
+    return ManifestError(where.At(descriptor), parsed.status().message());
+  }
+  auto it = tokens.find(parsed->token_label);
+  if (it == tokens.end()) {
+    return ManifestError(
+        where.At(descriptor),
+        absl::StrCat(descriptor->name(), " names token \"",
+                     parsed->token_label,
+                     "\", which has no pkcs11_token entry with that "
+                     "token_label"));
+  }
+  return it->second;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<KeySpec>> ParseManifest(
@@ -101,6 +150,9 @@ absl::StatusOr<std::vector<KeySpec>> ParseManifest(
     return absl::InvalidArgumentError(errors.message());
   }
   const FieldLocator top(file_name, &tree, std::string(file_name));
+  absl::StatusOr<std::map<std::string, Pkcs11Token>> tokens =
+      ReadTokens(manifest, top);
+  if (!tokens.ok()) return tokens.status();
   const FieldDescriptor* key_field =
       Manifest::descriptor()->FindFieldByNumber(Manifest::kKeyFieldNumber);
   std::vector<KeySpec> specs;
@@ -115,6 +167,20 @@ absl::StatusOr<std::vector<KeySpec>> ParseManifest(
     spec.config = manifest.key(i);
     spec.version = spec.config.version() == 0 ? 1 : spec.config.version();
     spec.location = top.At(key_field, i);
+    if (!spec.config.pkcs11_uri().empty()) {
+      absl::StatusOr<Pkcs11Token> token =
+          TokenOf(*tokens, spec.config.pkcs11_uri(), CKO_PRIVATE_KEY, where,
+                  KeyConfig::kPkcs11UriFieldNumber);
+      if (!token.ok()) return token.status();
+      spec.key_token = *std::move(token);
+    }
+    if (!spec.config.certificate_pkcs11_uri().empty()) {
+      absl::StatusOr<Pkcs11Token> token = TokenOf(
+          *tokens, spec.config.certificate_pkcs11_uri(), CKO_CERTIFICATE,
+          where, KeyConfig::kCertificatePkcs11UriFieldNumber);
+      if (!token.ok()) return token.status();
+      spec.certificate_token = *std::move(token);
+    }
     specs.push_back(std::move(spec));
     wheres.push_back(std::move(where));
   }

@@ -2,6 +2,7 @@
 #define KEYWARD_KEYSTORE_MANIFEST_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct KeySpec {
   absl::Time usable_until = absl::InfiniteFuture();
   // "<file>:<line>:<column>" of the entry, for messages.
   std::string location;
+  // The pkcs11_token entries that config.pkcs11_uri and
+  // config.certificate_pkcs11_uri name, when they are set.
+  std::optional<Pkcs11Token> key_token;
+  std::optional<Pkcs11Token> certificate_token;
 };
 
 // ParseManifest parses `text` (protobuf text format, keystore/manifest.proto)

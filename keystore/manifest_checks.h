@@ -41,11 +41,21 @@ class FieldLocator {
 // ManifestError returns InvalidArgument "<where>: <reason>".
 absl::Status ManifestError(absl::string_view where, absl::string_view reason);
 
-// CheckKeyConfig checks one manifest entry on its own (rotation rules need
-// all entries; see ParseManifest): the name, the file paths, the
-// passphrase_env name and the allow rules. InvalidArgument (ManifestError)
-// at the offending field otherwise.
+// CheckKeyConfig checks one manifest entry on its own (rotation rules and
+// token references need all entries; see ParseManifest): the name, the
+// key source (exactly one of private_key_file and a parsable pkcs11_uri,
+// no passphrase with a URI), the chain source (certificate_chain_file,
+// certificate_pkcs11_uri or both), the file paths, the passphrase_env name
+// and the allow rules. InvalidArgument (ManifestError) at the offending
+// field otherwise.
 absl::Status CheckKeyConfig(const KeyConfig& key, const FieldLocator& where);
+
+// CheckPkcs11Token checks one pkcs11_token entry: a token_label of 1 to 32
+// bytes, an absolute module_path, a PIN source (pin_file relative to the
+// keystore directory, or a valid pin_env name) and max_sessions at most
+// 1024. InvalidArgument (ManifestError) at the offending field otherwise.
+absl::Status CheckPkcs11Token(const Pkcs11Token& token,
+                              const FieldLocator& where);
 
 }  // namespace keyward::keystore
 

@@ -1,5 +1,6 @@
 #include "keystore/manifest.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "handshake/testing/status_matchers.h"
@@ -77,6 +78,55 @@ TEST(ManifestTest, RefusesAnEmptyManifest) {
               StatusIs(kInvalid, HasSubstr("no key")));
 }
 
+constexpr char kToken[] = R"pb(
+  pkcs11_token {
+    token_label: "hsm"
+    module_path: "/usr/lib/softhsm/libsofthsm2.so"
+    pin_env: "HSM_PIN"
+  }
+)pb";
+
+TEST(ManifestTest, ParsesKeysOnTokens) {
+  const std::string manifest = absl::StrCat(kToken, R"pb(
+    pkcs11_token {
+      token_label: "other"
+      module_path: "/opt/vendor/lib/libcryptoki.so"
+      pin_file: "secrets/other.pin"
+      max_sessions: 16
+    }
+    key {
+      name: "both-on-token"
+      pkcs11_uri: "pkcs11:token=hsm;object=www"
+      certificate_pkcs11_uri: "pkcs11:token=other;id=%01"
+      certificate_chain_file: "keys/intermediates.crt"
+    }
+    key {
+      name: "key-on-token"
+      pkcs11_uri: "pkcs11:token=hsm;id=%02%03;type=private"
+      certificate_chain_file: "keys/b.crt"
+    }
+    key {
+      name: "file"
+      private_key_file: "keys/c.key"
+      certificate_chain_file: "keys/c.crt"
+    }
+  )pb");
+  absl::StatusOr<std::vector<KeySpec>> specs =
+      ParseManifest(manifest, "m.textproto");
+  ASSERT_THAT(specs, IsOk());
+  ASSERT_THAT(*specs, SizeIs(3));
+  ASSERT_TRUE((*specs)[0].key_token.has_value());
+  EXPECT_EQ((*specs)[0].key_token->token_label(), "hsm");
+  EXPECT_EQ((*specs)[0].key_token->pin_env(), "HSM_PIN");
+  ASSERT_TRUE((*specs)[0].certificate_token.has_value());
+  EXPECT_EQ((*specs)[0].certificate_token->token_label(), "other");
+  EXPECT_EQ((*specs)[0].certificate_token->max_sessions(), 16u);
+  EXPECT_TRUE((*specs)[1].key_token.has_value());
+  EXPECT_FALSE((*specs)[1].certificate_token.has_value());
+  EXPECT_FALSE((*specs)[2].key_token.has_value());
+  EXPECT_FALSE((*specs)[2].certificate_token.has_value());
+}
+
 // Entry builds one manifest entry around `fields`.
 std::string Entry(absl::string_view fields) {
   return absl::StrCat(
@@ -84,6 +134,24 @@ std::string Entry(absl::string_view fields) {
       "\"k.crt\"\n",
       fields, "\n}\n");
 }
+
+// TokenEntry builds a key on token "hsm" (declared by kToken) with `fields`.
+std::string TokenEntry(absl::string_view fields) {
+  return absl::StrCat(
+      kToken,
+      "key {\n  name: \"t\"\n  certificate_chain_file: \"k.crt\"\n", fields,
+      "\n}\n");
+}
+
+// Token builds a manifest with one pkcs11_token of `fields` and a key on it.
+std::string Token(absl::string_view fields) {
+  return absl::StrCat("pkcs11_token {\n", fields,
+                      "\n}\nkey { name: \"t\" pkcs11_uri: "
+                      "\"pkcs11:token=hsm;object=k\" certificate_chain_file: "
+                      "\"c\" }\n");
+}
+
+constexpr char kModule[] = "module_path: \"/lib/m.so\" ";
 
 struct BadCase {
   const char* label;
@@ -158,7 +226,77 @@ INSTANTIATE_TEST_SUITE_P(
                 "m.txt:4:33: operation 0 is unspecified or unknown"},
         BadCase{"UnknownOperationNumber",
                 Entry("name: \"a\" allow { identity: \"x\" operations: 9 }"),
-                "operation 9 is unspecified or unknown"}),
+                "operation 9 is unspecified or unknown"},
+        BadCase{"FileAndUri",
+                Entry("name: \"a\" pkcs11_uri: \"pkcs11:token=hsm;object=k\""),
+                "m.txt:4:11: give either private_key_file or pkcs11_uri"},
+        BadCase{"UriThatDoesNotParse",
+                TokenEntry("pkcs11_uri: \"pkcs11:token=hsm;object=%zz\""),
+                "PKCS #11 URI \"pkcs11:token=hsm;object=%zz\""},
+        BadCase{"UriWithoutToken", TokenEntry("pkcs11_uri: \"pkcs11:object=k\""),
+                "names no token"},
+        BadCase{"UriWithoutObject", TokenEntry("pkcs11_uri: \"pkcs11:token=hsm\""),
+                "names no object"},
+        BadCase{"UriWithPin",
+                TokenEntry("pkcs11_uri: \"pkcs11:token=hsm;object=k;"
+                           "pin-value=1234\""),
+                "must not carry a PIN"},
+        BadCase{"CertificateUriForAKey",
+                TokenEntry("pkcs11_uri: \"pkcs11:token=hsm;object=k;type=cert\""),
+                "type=cert where type=private is needed"},
+        BadCase{"PrivateUriForACertificate",
+                TokenEntry("pkcs11_uri: \"pkcs11:token=hsm;object=k\" "
+                           "certificate_pkcs11_uri: "
+                           "\"pkcs11:token=hsm;object=k;type=private\""),
+                "type=private where type=cert is needed"},
+        BadCase{"UndeclaredToken",
+                TokenEntry("pkcs11_uri: \"pkcs11:token=elsewhere;object=k\""),
+                "pkcs11_uri names token \"elsewhere\", which has no "
+                "pkcs11_token entry"},
+        BadCase{"UndeclaredCertificateToken",
+                TokenEntry("pkcs11_uri: \"pkcs11:token=hsm;object=k\" "
+                           "certificate_pkcs11_uri: "
+                           "\"pkcs11:token=gone;object=k\""),
+                "certificate_pkcs11_uri names token \"gone\""},
+        BadCase{"PassphraseForATokenKey",
+                TokenEntry("pkcs11_uri: \"pkcs11:token=hsm;object=k\" "
+                           "passphrase_env: \"X\""),
+                "a key on a PKCS #11 token has no passphrase"},
+        BadCase{"NoChainAtAll",
+                absl::StrCat(kToken, "key { name: \"t\" pkcs11_uri: "
+                                     "\"pkcs11:token=hsm;object=k\" }"),
+                "certificate_chain_file is required"},
+        BadCase{"TokenWithoutLabel", Token(absl::StrCat(kModule,
+                                                        "pin_env: \"P\"")),
+                "token_label must have 1 to 32 bytes"},
+        BadCase{"TokenLabelTooLong",
+                Token(absl::StrCat("token_label: \"", std::string(33, 'l'),
+                                   "\" ", kModule, "pin_env: \"P\"")),
+                "token_label must have 1 to 32 bytes"},
+        BadCase{"RelativeModule",
+                Token("token_label: \"hsm\" module_path: \"lib/m.so\" "
+                      "pin_env: \"P\""),
+                "module_path \"lib/m.so\" must be an absolute path"},
+        BadCase{"TokenWithoutPin",
+                Token(absl::StrCat("token_label: \"hsm\" ", kModule)),
+                "token \"hsm\" needs pin_file or pin_env"},
+        BadCase{"AbsolutePinFile",
+                Token(absl::StrCat("token_label: \"hsm\" ", kModule,
+                                   "pin_file: \"/etc/pin\"")),
+                "pin_file \"/etc/pin\" must be relative"},
+        BadCase{"BadPinEnv",
+                Token(absl::StrCat("token_label: \"hsm\" ", kModule,
+                                   "pin_env: \"A-B\"")),
+                "pin_env \"A-B\" is not an environment variable name"},
+        BadCase{"TooManySessions",
+                Token(absl::StrCat("token_label: \"hsm\" ", kModule,
+                                   "pin_env: \"P\" max_sessions: 5000")),
+                "max_sessions 5000 is above 1024"},
+        BadCase{"TokenDeclaredTwice",
+                absl::StrCat(kToken, Token(absl::StrCat(
+                                         "token_label: \"hsm\" ", kModule,
+                                         "pin_env: \"P\""))),
+                "token \"hsm\" is declared twice"}),
     [](const ::testing::TestParamInfo<BadCase>& info) {
       return info.param.label;
     });

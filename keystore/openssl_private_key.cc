@@ -6,22 +6,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "handshake/internal/openssl_error.h"
 #include "keystore/evp_signature.h"
-#include "keystore/signature_scheme.h"
+#include "keystore/sign_request.h"
 
 namespace keyward::keystore {
-namespace {
-
-using ::keyward::handshake::internal::OpenSslError;
-
-std::string SchemeName(v1::SignatureScheme scheme) {
-  return v1::SignatureScheme_IsValid(scheme)
-             ? v1::SignatureScheme_Name(scheme)
-             : absl::StrCat(static_cast<int>(scheme));
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<OpenSslPrivateKey>> OpenSslPrivateKey::Create(
     EvpPkeyPtr key) {
@@ -39,53 +27,26 @@ absl::StatusOr<std::unique_ptr<OpenSslPrivateKey>> OpenSslPrivateKey::Create(
       new OpenSslPrivateKey(std::move(key), *type, std::move(decrypter)));
 }
 
-absl::Status OpenSslPrivateKey::CheckScheme(v1::SignatureScheme scheme) const {
-  if (scheme == v1::SIGNATURE_SCHEME_UNSPECIFIED ||
-      !v1::SignatureScheme_IsValid(scheme)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("scheme: unspecified or unknown signature scheme ",
-                     SchemeName(scheme)));
-  }
-  if (!SchemeFitsAlgorithm(scheme, type_.algorithm)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(SchemeName(scheme), " does not fit a ",
-                     v1::KeyAlgorithm_Name(type_.algorithm), " key"));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::string> OpenSslPrivateKey::SignMessage(
     v1::SignatureScheme scheme, absl::string_view message) const {
-  if (absl::Status status = CheckScheme(scheme); !status.ok()) return status;
   if (scheme == v1::SIGNATURE_SCHEME_ED25519) {
+    if (absl::Status status = CheckSchemeForKey(scheme, type_.algorithm);
+        !status.ok()) {
+      return status;
+    }
     return EvpSignEd25519(key_.get(), message);
   }
-  if (scheme == v1::SIGNATURE_SCHEME_RSA_PKCS1_MD5_SHA1) {
-    return absl::FailedPreconditionError(
-        "RSA_PKCS1_MD5_SHA1 is offered for digests only (SignDigest)");
-  }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(message.data(), message.size(), digest, &length,
-                 SchemeDigest(scheme), nullptr) != 1) {
-    return OpenSslError("EVP_Digest");
-  }
-  return SignCheckedDigest(
-      scheme, absl::string_view(reinterpret_cast<char*>(digest), length));
+  absl::StatusOr<std::string> digest =
+      DigestOfMessage(scheme, type_.algorithm, message);
+  if (!digest.ok()) return digest.status();
+  return SignCheckedDigest(scheme, *digest);
 }
 
 absl::StatusOr<std::string> OpenSslPrivateKey::SignDigest(
     v1::SignatureScheme scheme, absl::string_view digest) const {
-  if (absl::Status status = CheckScheme(scheme); !status.ok()) return status;
-  if (scheme == v1::SIGNATURE_SCHEME_ED25519) {
-    return absl::FailedPreconditionError(
-        "Ed25519 signs messages only (RFC 8032 PureEdDSA): use SignMessage");
-  }
-  const size_t expected = EVP_MD_get_size(SchemeDigest(scheme));
-  if (digest.size() != expected) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("digest: ", digest.size(), " bytes; ", SchemeName(scheme),
-                     " needs exactly ", expected));
+  if (absl::Status status = CheckDigestRequest(scheme, type_.algorithm, digest);
+      !status.ok()) {
+    return status;
   }
   return SignCheckedDigest(scheme, digest);
 }
@@ -93,7 +54,7 @@ absl::StatusOr<std::string> OpenSslPrivateKey::SignDigest(
 absl::StatusOr<std::string> OpenSslPrivateKey::SignCheckedDigest(
     v1::SignatureScheme scheme, absl::string_view digest) const {
   absl::StatusOr<std::string> signature =
-      EvpSignDigest(key_.get(), scheme, digest);
+      signer_.SignDigest(scheme, digest);
   if (!signature.ok() || type_.algorithm != v1::KEY_ALGORITHM_RSA) {
     return signature;
   }

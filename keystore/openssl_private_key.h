@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "handshake/secret_bytes.h"
 #include "keystore/internal/rsa_pre_master.h"
+#include "keystore/evp_signer.h"
 #include "keystore/key_type.h"
 #include "keystore/openssl_ptr.h"
 #include "keystore/private_key.h"
@@ -19,7 +20,8 @@ namespace keyward::keystore {
 
 // OpenSslPrivateKey: the PrivateKey of an OpenSSL EVP_PKEY, an RSA (>= 2048
 // bits), ECDSA P-256/P-384 or Ed25519 private key. Immutable; safe for
-// concurrent use (every operation makes its own OpenSSL context).
+// concurrent use (signing contexts are reused, one thread at a time:
+// EvpSigner).
 class OpenSslPrivateKey final : public PrivateKey {
  public:
   // Create takes ownership of `key`, a private key. InvalidArgument for
@@ -46,11 +48,10 @@ class OpenSslPrivateKey final : public PrivateKey {
  private:
   OpenSslPrivateKey(EvpPkeyPtr key, KeyType type,
                     std::optional<internal::RsaPreMasterDecrypter> decrypter)
-      : key_(std::move(key)), type_(type), decrypter_(std::move(decrypter)) {}
-
-  // CheckScheme: InvalidArgument for unknown schemes, FailedPrecondition
-  // for schemes this key cannot produce.
-  absl::Status CheckScheme(v1::SignatureScheme scheme) const;
+      : key_(std::move(key)),
+        type_(type),
+        decrypter_(std::move(decrypter)),
+        signer_(key_.get()) {}
 
   // SignCheckedDigest signs a digest of the right length and, for RSA,
   // verifies the signature before returning it.
@@ -61,6 +62,7 @@ class OpenSslPrivateKey final : public PrivateKey {
   const KeyType type_;
   // Set for RSA keys only.
   const std::optional<internal::RsaPreMasterDecrypter> decrypter_;
+  const EvpSigner signer_;  // signs with key_, declared after it
 };
 
 }  // namespace keyward::keystore

@@ -37,28 +37,48 @@ grpc::ServerUnaryReactor* KeyService::Serve(
     Response* response, Operation operation, OperationRecord record) const {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   record.time = absl::Now();
+  Caller caller;
+  absl::Status admitted = IdentifyCaller(*context, &caller);
+  record.peer = std::move(caller.peer);
+  record.identity = std::move(caller.identity);
+  record.request_id = std::move(caller.request_id);
   std::optional<AdmissionTicket> ticket;
-  OperationFacts facts;
-  absl::Status status = [&]() -> absl::Status {
-    Caller caller;
-    const absl::Status identified = IdentifyCaller(*context, &caller);
-    record.peer = std::move(caller.peer);
-    record.identity = std::move(caller.identity);
-    record.request_id = std::move(caller.request_id);
-    if (!identified.ok()) return identified;
-    absl::StatusOr<AdmissionTicket> admitted =
+  if (admitted.ok()) {
+    absl::StatusOr<AdmissionTicket> admission =
         monitor_->Admit(record.identity);
-    if (!admitted.ok()) return admitted.status();
-    ticket.emplace(*std::move(admitted));
+    if (admission.ok()) {
+      ticket.emplace(*std::move(admission));
+    } else {
+      admitted = admission.status();
+    }
+  }
+  if (!admitted.ok()) {
+    Complete(context, reactor, record, std::move(admitted), std::nullopt);
+    return reactor;
+  }
+  // Admitted work waits in the pool's queue holding its ticket, so the
+  // admission limits bound everything accepted and not yet answered, and
+  // calls beyond them are refused at once instead of queueing in gRPC.
+  pool_->Schedule([this, context, reactor, &request, response, operation,
+                   record = std::move(record),
+                   ticket = std::move(ticket)]() mutable {
+    OperationFacts facts;
     const OperationContext operation_context{
         keystore_->Current(), record.identity, record.time,
         CallGuard::ForCall(context), &facts};
     absl::StatusOr<Response> result = operation(request, operation_context);
-    if (!result.ok()) return result.status();
-    *response = *std::move(result);
-    return absl::OkStatus();
-  }();
-  record.key_id = std::move(facts.key_id);
+    absl::Status status = result.status();
+    if (result.ok()) *response = *std::move(result);
+    record.key_id = std::move(facts.key_id);
+    Complete(context, reactor, record, std::move(status), std::move(ticket));
+  });
+  return reactor;
+}
+
+void KeyService::Complete(grpc::CallbackServerContext* context,
+                          grpc::ServerUnaryReactor* reactor,
+                          OperationRecord& record, absl::Status status,
+                          std::optional<AdmissionTicket> ticket) const {
   status = monitor_->Finish(record, std::move(status), std::move(ticket));
   if (std::optional<absl::Duration> retry = RetryAfter(status)) {
     context->AddTrailingMetadata(
@@ -66,7 +86,6 @@ grpc::ServerUnaryReactor* KeyService::Serve(
         absl::StrCat(absl::ToInt64Milliseconds(*retry)));
   }
   reactor->Finish(ToGrpcStatus(status));
-  return reactor;
 }
 
 grpc::ServerUnaryReactor* KeyService::ListKeys(

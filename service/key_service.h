@@ -2,7 +2,9 @@
 #define KEYWARD_SERVICE_KEY_SERVICE_H_
 
 #include <cstddef>
+#include <optional>
 
+#include "absl/status/status.h"
 #include "keystore/keystore_holder.h"
 #include "keyward/v1/key_service.grpc.pb.h"
 #include "service/operation_monitor.h"
@@ -22,12 +24,14 @@ struct KeyServiceOptions {
 // Each unary call takes the caller's identity from its client certificate
 // (UNAUTHENTICATED without one) and its x-request-id (caller.h), is
 // admitted by `monitor` (RESOURCE_EXHAUSTED over a limit, with the
-// "grpc-retry-pushback-ms" trailer), takes a snapshot of the keystore and
-// runs its operation (operations.h) on the gRPC thread: the work is the
-// crypto itself. Its audit record and metrics go to `monitor`, and a
-// result is returned only if the record was written or the audit log fails
-// open. Pipeline streams run their operations on `pool`, each request
-// admitted and recorded the same way. Messages that
+// "grpc-retry-pushback-ms" trailer) on the gRPC thread, then takes a
+// snapshot of the keystore and runs its operation (operations.h) on `pool`,
+// sized to the cores: gRPC's threads only move bytes, and admitted work
+// that waits for a core holds its admission, so overload is refused at the
+// door rather than queued. Its audit record and metrics go to `monitor`,
+// and a result is returned only if the record was written or the audit log
+// fails open. Pipeline streams run their operations on the same pool, each
+// request admitted and recorded the same way. Messages that
 // carry secrets are wiped after they are sent (secret_cleansing.h).
 // Thread-safe; all methods may be called concurrently by gRPC.
 class KeyService final : public v1::KeyService::CallbackService {
@@ -62,13 +66,21 @@ class KeyService final : public v1::KeyService::CallbackService {
       grpc::CallbackServerContext* context) override;
 
  private:
-  // Serve runs `operation` for a unary call and finishes it. `record` names
-  // the operation (and scheme); Serve fills in the rest.
+  // Serve identifies and admits a unary call on the gRPC thread, then runs
+  // `operation` on the pool, which finishes the call. `record` names the
+  // operation (and scheme); Serve fills in the rest.
   template <typename Request, typename Response, typename Operation>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                   const Request& request, Response* response,
                                   Operation operation,
                                   OperationRecord record) const;
+
+  // Complete hands the answered call to the monitor (audit, metrics, the
+  // ticket back), adds the retry hint of a refusal and finishes the call.
+  void Complete(grpc::CallbackServerContext* context,
+                grpc::ServerUnaryReactor* reactor, OperationRecord& record,
+                absl::Status status,
+                std::optional<AdmissionTicket> ticket) const;
 
   const keystore::KeystoreHolder* const keystore_;
   WorkPool* const pool_;

@@ -54,9 +54,10 @@ absl::StatusOr<std::unique_ptr<KeywardServer>> KeywardServer::Start(
 
   // A process-wide switch read by every ServerBuilder.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  auto health = std::make_unique<HealthService>(
-      std::vector<std::string>{v1::KeyService::service_full_name(),
-                               v1::AdminService::service_full_name()});
+  const std::vector<std::string> health_names = {
+      v1::KeyService::service_full_name(),
+      v1::AdminService::service_full_name()};
+  auto health = std::make_unique<HealthService>(health_names);
 
   const config::LimitsConfig limits = LimitsWithDefaults(config.limits());
   grpc::ServerBuilder builder;
@@ -91,19 +92,48 @@ absl::StatusOr<std::unique_ptr<KeywardServer>> KeywardServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config.listen_address()));
   }
+  HealthListener health_listener;
+  if (!config.health_listen_address().empty()) {
+    absl::StatusOr<HealthListener> started =
+        StartHealthListener(config.health_listen_address(), health_names);
+    if (!started.ok()) return started.status();
+    health_listener = *std::move(started);
+    health_listener.health->SetServing(true);
+  }
   health->SetServing(true);
   return std::unique_ptr<KeywardServer>(
       new KeywardServer(std::move(client_cas), std::move(health),
-                        std::move(server), port));
+                        std::move(server), port, std::move(health_listener)));
+}
+
+absl::StatusOr<KeywardServer::HealthListener>
+KeywardServer::StartHealthListener(const std::string& address,
+                                   const std::vector<std::string>& services) {
+  HealthListener listener;
+  listener.health = std::make_unique<HealthService>(services);
+  grpc::ServerBuilder builder;
+  // A port that something else holds is an error, not shared.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
+                           &listener.port);
+  builder.RegisterService(listener.health.get());
+  listener.server = builder.BuildAndStart();
+  if (listener.server == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address, " (health_listen_address)"));
+  }
+  return listener;
 }
 
 KeywardServer::KeywardServer(std::unique_ptr<ClientCaBundle> client_cas,
                              std::unique_ptr<HealthService> health,
-                             std::unique_ptr<grpc::Server> server, int port)
+                             std::unique_ptr<grpc::Server> server, int port,
+                             HealthListener health_listener)
     : client_cas_(std::move(client_cas)),
       health_(std::move(health)),
       server_(std::move(server)),
-      port_(port) {}
+      port_(port),
+      health_listener_(std::move(health_listener)) {}
 
 KeywardServer::~KeywardServer() { Shutdown(absl::ZeroDuration()); }
 
@@ -112,9 +142,17 @@ absl::Status KeywardServer::ReloadClientCas() {
 }
 
 void KeywardServer::Shutdown(absl::Duration grace) {
+  const absl::Time deadline = absl::Now() + grace;
   health_->Shutdown();
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  if (health_listener_.server != nullptr) health_listener_.health->Shutdown();
+  server_->Shutdown(absl::ToChronoTime(deadline));
   server_->Wait();
+  // Within the same grace, so that the health listener's Watch streams,
+  // which its HealthService has just ended, deliver their final status.
+  if (health_listener_.server != nullptr) {
+    health_listener_.server->Shutdown(absl::ToChronoTime(deadline));
+    health_listener_.server->Wait();
+  }
 }
 
 }  // namespace keyward::service

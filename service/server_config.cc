@@ -99,6 +99,14 @@ absl::Status ValidateServerConfig(const config::ServerConfig& config) {
   absl::StatusOr<ListenAddress> address =
       ParseListenAddress(config.listen_address());
   if (!address.ok()) return address.status();
+  if (!config.health_listen_address().empty()) {
+    absl::StatusOr<ListenAddress> health =
+        ParseListenAddress(config.health_listen_address());
+    if (!health.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("health_listen_address: ", health.status().message()));
+    }
+  }
   const config::LimitsConfig& limits = config.limits();
   if (limits.max_receive_message_bytes() != 0 &&
       limits.max_receive_message_bytes() < kMinReceiveMessageBytes) {

@@ -68,21 +68,38 @@ const DevKey kDevKeys[] = {
      {v1::SIGNATURE_SCHEME_ED25519}},
 };
 
-class KeyServiceKeysTest : public ::testing::Test {
+// Run once per key backend: the same keys in files and on a PKCS #11
+// token must be described alike.
+class KeyServiceKeysTest
+    : public ::testing::TestWithParam<testing::KeyBackend> {
  protected:
+  static constexpr testing::KeyBackend kBackends[] = {
+      testing::KeyBackend::kFile, testing::KeyBackend::kPkcs11};
+
   static void SetUpTestSuite() {
-    absl::StatusOr<testing::DevKeystore> keystore =
-        testing::MakeDevKeystore("keys");
-    ASSERT_TRUE(keystore.ok()) << keystore.status();
-    keystore_ = new testing::DevKeystore(*keystore);
-    absl::StatusOr<std::unique_ptr<testing::TestServer>> server =
-        testing::TestServer::Start(testing::TestServerConfig(*keystore_));
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
+    for (int i = 0; i < 2; ++i) {
+      absl::StatusOr<testing::DevKeystore> keystore = testing::MakeDevKeystore(
+          "keys-" + testing::KeyBackendName(kBackends[i]), kBackends[i]);
+      ASSERT_TRUE(keystore.ok()) << keystore.status();
+      keystores_[i] = new testing::DevKeystore(*keystore);
+      absl::StatusOr<std::unique_ptr<testing::TestServer>> server =
+          testing::TestServer::Start(testing::TestServerConfig(*keystore));
+      ASSERT_TRUE(server.ok()) << server.status();
+      servers_[i] = server->release();
+    }
   }
   static void TearDownTestSuite() {
-    delete server_;
-    delete keystore_;
+    for (int i = 0; i < 2; ++i) {
+      delete servers_[i];
+      delete keystores_[i];
+    }
+  }
+
+  void SetUp() override {
+    const int i = GetParam() == testing::KeyBackend::kFile ? 0 : 1;
+    keystore_ = keystores_[i];
+    server_ = servers_[i];
+    ASSERT_NE(server_, nullptr);
   }
 
   static std::unique_ptr<grpc::ClientContext> Context() {
@@ -112,10 +129,15 @@ class KeyServiceKeysTest : public ::testing::Test {
     return status;
   }
 
+  static testing::DevKeystore* keystores_[2];
+  static testing::TestServer* servers_[2];
+  // The current parameter's.
   static testing::DevKeystore* keystore_;
   static testing::TestServer* server_;
 };
 
+testing::DevKeystore* KeyServiceKeysTest::keystores_[2] = {};
+testing::TestServer* KeyServiceKeysTest::servers_[2] = {};
 testing::DevKeystore* KeyServiceKeysTest::keystore_ = nullptr;
 testing::TestServer* KeyServiceKeysTest::server_ = nullptr;
 
@@ -125,7 +147,7 @@ std::vector<std::string> Names(const v1::ListKeysResponse& response) {
   return out;
 }
 
-TEST_F(KeyServiceKeysTest, ListKeysDescribesEveryKeyFromItsFiles) {
+TEST_P(KeyServiceKeysTest, ListKeysDescribesEveryKeyFromItsFiles) {
   const v1::ListKeysResponse response = List('a');
   ASSERT_EQ(response.keys_size(), 5);
   int checked = 0;
@@ -166,7 +188,7 @@ TEST_F(KeyServiceKeysTest, ListKeysDescribesEveryKeyFromItsFiles) {
   EXPECT_EQ(checked, 5);
 }
 
-TEST_F(KeyServiceKeysTest, ListKeysShowsEdgeBOnlyItsKey) {
+TEST_P(KeyServiceKeysTest, ListKeysShowsEdgeBOnlyItsKey) {
   const v1::ListKeysResponse response = List('b');
   ASSERT_THAT(Names(response), ElementsAre("ecdsa-p256"));
   EXPECT_THAT(response.keys(0).allowed_operations(),
@@ -175,7 +197,7 @@ TEST_F(KeyServiceKeysTest, ListKeysShowsEdgeBOnlyItsKey) {
               ElementsAre(v1::SIGNATURE_SCHEME_ECDSA_SECP256R1_SHA256));
 }
 
-TEST_F(KeyServiceKeysTest, ListKeysFiltersByHostName) {
+TEST_P(KeyServiceKeysTest, ListKeysFiltersByHostName) {
   EXPECT_THAT(Names(List('a', "www.example.test")),
               ElementsAre("rsa-2048", "ecdsa-p256"));
   EXPECT_THAT(Names(List('a', "API.example.test")), ElementsAre("ecdsa-p256"));
@@ -185,7 +207,7 @@ TEST_F(KeyServiceKeysTest, ListKeysFiltersByHostName) {
   EXPECT_THAT(Names(List('b', "www.example.test")), ElementsAre("ecdsa-p256"));
 }
 
-TEST_F(KeyServiceKeysTest, GetKeyByEverySelector) {
+TEST_P(KeyServiceKeysTest, GetKeyByEverySelector) {
   const v1::ListKeysResponse all = List('a');
   std::map<std::string, v1::KeyInfo> by_name;
   for (const v1::KeyInfo& key : all.keys()) by_name[key.name()] = key;
@@ -225,7 +247,7 @@ TEST_F(KeyServiceKeysTest, GetKeyByEverySelector) {
   EXPECT_EQ(cases.size(), 18u);
 }
 
-TEST_F(KeyServiceKeysTest, GetKeyHidesWhatTheCallerMayNotUse) {
+TEST_P(KeyServiceKeysTest, GetKeyHidesWhatTheCallerMayNotUse) {
   const v1::ListKeysResponse all = List('a');
   v1::KeySelector nonexistent;
   nonexistent.set_key_id(std::string(64, '0'));
@@ -244,6 +266,13 @@ TEST_F(KeyServiceKeysTest, GetKeyHidesWhatTheCallerMayNotUse) {
   }
   EXPECT_EQ(hidden, 4);
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, KeyServiceKeysTest,
+    ::testing::Values(testing::KeyBackend::kFile, testing::KeyBackend::kPkcs11),
+    [](const ::testing::TestParamInfo<testing::KeyBackend>& info) {
+      return testing::KeyBackendName(info.param);
+    });
 
 }  // namespace
 }  // namespace keyward

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -33,24 +34,40 @@ constexpr uint16_t kTls12 = 0x0303;
 const std::string kClientRandom(32, 'c');
 const std::string kServerRandom(32, 's');
 
-class KeyServiceRsaTest : public ::testing::TestWithParam<const char*> {
+// Parameters: the key backend (files, or the same kind of keys on a PKCS #11
+// token, whose raw RSA runs on the token and whose decoding runs here) and
+// the dev key.
+class KeyServiceRsaTest
+    : public ::testing::TestWithParam<
+          std::tuple<testing::KeyBackend, const char*>> {
  protected:
+  static constexpr testing::KeyBackend kBackends[] = {
+      testing::KeyBackend::kFile, testing::KeyBackend::kPkcs11};
+
   static void SetUpTestSuite() {
-    absl::StatusOr<testing::DevKeystore> keystore =
-        testing::MakeDevKeystore("rsa");
-    ASSERT_TRUE(keystore.ok()) << keystore.status();
-    absl::StatusOr<std::unique_ptr<testing::TestServer>> server =
-        testing::TestServer::Start(testing::TestServerConfig(*keystore));
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
+    for (int i = 0; i < 2; ++i) {
+      absl::StatusOr<testing::DevKeystore> keystore = testing::MakeDevKeystore(
+          "rsa-" + testing::KeyBackendName(kBackends[i]), kBackends[i]);
+      ASSERT_TRUE(keystore.ok()) << keystore.status();
+      absl::StatusOr<std::unique_ptr<testing::TestServer>> server =
+          testing::TestServer::Start(testing::TestServerConfig(*keystore));
+      ASSERT_TRUE(server.ok()) << server.status();
+      servers_[i] = server->release();
+    }
   }
-  static void TearDownTestSuite() { delete server_; }
+  static void TearDownTestSuite() {
+    for (testing::TestServer* server : servers_) delete server;
+  }
 
   void SetUp() override {
+    server_ = servers_[std::get<0>(GetParam()) == testing::KeyBackend::kFile
+                           ? 0
+                           : 1];
+    ASSERT_NE(server_, nullptr);
     grpc::ClientContext context;
     v1::GetKeyRequest request;
     request.mutable_key()->set_server_name(
-        absl::StrCat(GetParam(), ".dev.keyward.test"));
+        absl::StrCat(std::get<1>(GetParam()), ".dev.keyward.test"));
     v1::GetKeyResponse response;
     grpc::Status status =
         server_->KeyService('a')->GetKey(&context, request, &response);
@@ -103,12 +120,14 @@ class KeyServiceRsaTest : public ::testing::TestWithParam<const char*> {
                                                     response);
   }
 
-  static testing::TestServer* server_;
+  static testing::TestServer* servers_[2];
+  static testing::TestServer* server_;  // the current parameter's
   v1::KeyInfo key_;
   testing::EvpPkeyPtr public_key_{nullptr, EVP_PKEY_free};
   size_t modulus_length_ = 0;
 };
 
+testing::TestServer* KeyServiceRsaTest::servers_[2] = {};
 testing::TestServer* KeyServiceRsaTest::server_ = nullptr;
 
 TEST_P(KeyServiceRsaTest, WellFormedCiphertextsGiveThePreMaster) {
@@ -246,12 +265,16 @@ TEST_P(KeyServiceRsaTest, EdgeBMayNotUseRsaKeys) {
   EXPECT_TRUE(answer.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(DevKeys, KeyServiceRsaTest,
-                         ::testing::Values("rsa-2048", "rsa-3072"),
-                         [](const ::testing::TestParamInfo<const char*>& info) {
-                           return std::string(info.param[4] == '2' ? "Rsa2048"
-                                                                   : "Rsa3072");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    DevKeys, KeyServiceRsaTest,
+    ::testing::Combine(::testing::Values(testing::KeyBackend::kFile,
+                                         testing::KeyBackend::kPkcs11),
+                       ::testing::Values("rsa-2048", "rsa-3072")),
+    [](const ::testing::TestParamInfo<
+        std::tuple<testing::KeyBackend, const char*>>& info) {
+      return testing::KeyBackendName(std::get<0>(info.param)) +
+             (std::get<1>(info.param)[4] == '2' ? "Rsa2048" : "Rsa3072");
+    });
 
 TEST(KeyServiceRsaKeyTypeTest, NonRsaKeysRefuseTheKeyExchange) {
   absl::StatusOr<testing::DevKeystore> keystore =

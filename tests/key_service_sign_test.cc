@@ -43,18 +43,33 @@ bool AllowedInTls13(v1::SignatureScheme scheme) {
   }
 }
 
-class KeyServiceSignTest : public ::testing::Test {
+// Run once per key backend: keys in files and the same keys on a PKCS #11
+// token must sign alike.
+class KeyServiceSignTest
+    : public ::testing::TestWithParam<testing::KeyBackend> {
  protected:
+  static constexpr testing::KeyBackend kBackends[] = {
+      testing::KeyBackend::kFile, testing::KeyBackend::kPkcs11};
+
   static void SetUpTestSuite() {
-    absl::StatusOr<testing::DevKeystore> keystore =
-        testing::MakeDevKeystore("sign");
-    ASSERT_TRUE(keystore.ok()) << keystore.status();
-    absl::StatusOr<std::unique_ptr<testing::TestServer>> server =
-        testing::TestServer::Start(testing::TestServerConfig(*keystore));
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
+    for (int i = 0; i < 2; ++i) {
+      absl::StatusOr<testing::DevKeystore> keystore = testing::MakeDevKeystore(
+          "sign-" + testing::KeyBackendName(kBackends[i]), kBackends[i]);
+      ASSERT_TRUE(keystore.ok()) << keystore.status();
+      absl::StatusOr<std::unique_ptr<testing::TestServer>> server =
+          testing::TestServer::Start(testing::TestServerConfig(*keystore));
+      ASSERT_TRUE(server.ok()) << server.status();
+      servers_[i] = server->release();
+    }
   }
-  static void TearDownTestSuite() { delete server_; }
+  static void TearDownTestSuite() {
+    for (testing::TestServer* server : servers_) delete server;
+  }
+
+  void SetUp() override {
+    server_ = servers_[GetParam() == testing::KeyBackend::kFile ? 0 : 1];
+    ASSERT_NE(server_, nullptr);
+  }
 
   static grpc::Status Sign(char edge, const v1::SignRequest& request,
                            v1::SignResponse* response) {
@@ -72,12 +87,14 @@ class KeyServiceSignTest : public ::testing::Test {
     return response;
   }
 
-  static testing::TestServer* server_;
+  static testing::TestServer* servers_[2];
+  static testing::TestServer* server_;  // the current parameter's
 };
 
+testing::TestServer* KeyServiceSignTest::servers_[2] = {};
 testing::TestServer* KeyServiceSignTest::server_ = nullptr;
 
-TEST_F(KeyServiceSignTest, EverySchemeAndInputVerifies) {
+TEST_P(KeyServiceSignTest, EverySchemeAndInputVerifies) {
   int verified = 0;
   const v1::ListKeysResponse keys = Keys();
   for (const v1::KeyInfo& key : keys.keys()) {
@@ -149,7 +166,7 @@ TEST_F(KeyServiceSignTest, EverySchemeAndInputVerifies) {
   EXPECT_EQ(verified, 2 * (3 * 5 + 3 * 3) + 2 * 5 + 4);
 }
 
-TEST_F(KeyServiceSignTest, ServerNameChoosesTheKeyThatFitsTheScheme) {
+TEST_P(KeyServiceSignTest, ServerNameChoosesTheKeyThatFitsTheScheme) {
   v1::ListKeysResponse keys = Keys();
   // www.example.test: rsa-2048 by exact name; other hosts under
   // example.test: ecdsa-p256 by wildcard.
@@ -187,7 +204,7 @@ TEST_F(KeyServiceSignTest, ServerNameChoosesTheKeyThatFitsTheScheme) {
   }
 }
 
-TEST_F(KeyServiceSignTest, SchemesAKeyCannotDoAreRefused) {
+TEST_P(KeyServiceSignTest, SchemesAKeyCannotDoAreRefused) {
   const struct {
     v1::KeySelector selector;
     v1::SignatureScheme scheme;
@@ -231,6 +248,13 @@ TEST_F(KeyServiceSignTest, SchemesAKeyCannotDoAreRefused) {
     EXPECT_TRUE(response.signature().empty());
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, KeyServiceSignTest,
+    ::testing::Values(testing::KeyBackend::kFile, testing::KeyBackend::kPkcs11),
+    [](const ::testing::TestParamInfo<testing::KeyBackend>& info) {
+      return testing::KeyBackendName(info.param);
+    });
 
 }  // namespace
 }  // namespace keyward

@@ -1,17 +1,13 @@
 // The keyward_server binary: starts from flags, serves, stops on SIGTERM.
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/cpp/channel.h"
@@ -20,72 +16,12 @@
 #include "gtest/gtest.h"
 #include "keyward/v1/key_service.grpc.pb.h"
 #include "tests/support/dev_keystore.h"
-
-extern char** environ;
+#include "tests/support/server_process.h"
 
 namespace keyward {
 namespace {
 
-// ServerProcess runs keyward_server with `flags`, its stderr on a pipe.
-class ServerProcess {
- public:
-  explicit ServerProcess(const std::vector<std::string>& flags) {
-    int fds[2];
-    EXPECT_EQ(pipe(fds), 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::string binary = testing::RunfilePath("service/keyward_server");
-    std::vector<char*> argv = {binary.data()};
-    std::vector<std::string> args = flags;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(),
-                          environ),
-              0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    stderr_ = fdopen(fds[0], "r");
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) Stop(SIGKILL);
-    if (stderr_ != nullptr) fclose(stderr_);
-  }
-
-  // ReadLineContaining blocks until the server logs a line containing
-  // `text` and returns it, or returns "" at end of output.
-  std::string ReadLineContaining(const std::string& text) {
-    char line[4096];
-    while (fgets(line, sizeof line, stderr_) != nullptr) {
-      log_ += line;
-      if (std::string(line).find(text) != std::string::npos) return line;
-    }
-    return "";
-  }
-
-  // Signal sends `signal` to the server.
-  void Signal(int signal) { kill(pid_, signal); }
-
-  // Stop sends `signal` and returns the exit status (as from waitpid).
-  int Stop(int signal) {
-    kill(pid_, signal);
-    return Wait();
-  }
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = 0;
-    ReadLineContaining("\x01");  // Drain the rest of the log.
-    return status;
-  }
-  const std::string& log() const { return log_; }
-
- private:
-  pid_t pid_ = 0;
-  FILE* stderr_ = nullptr;
-  std::string log_;
-};
+using testing::ServerProcess;
 
 // ServingFlags starts the server on a free port with `keystore`.
 std::vector<std::string> ServingFlags(const testing::DevKeystore& keystore) {
@@ -93,19 +29,6 @@ std::vector<std::string> ServingFlags(const testing::DevKeystore& keystore) {
       "--listen_address=127.0.0.1:0", "--tls_cert=" + keystore.server_cert(),
       "--tls_key=" + keystore.server_key(), "--client_ca=" + keystore.ca_cert(),
       "--keystore_dir=" + keystore.dir};
-}
-
-// PortOf reads the port from the server's "serving on" line (0 if absent).
-int PortOf(ServerProcess& server) {
-  std::string serving = server.ReadLineContaining("serving on");
-  size_t at = serving.find("(port ");
-  int port = 0;
-  if (at == std::string::npos ||
-      !absl::SimpleAtoi(serving.substr(at + 6, serving.find(',', at) - at - 6),
-                        &port)) {
-    ADD_FAILURE() << "no port in the log: " << server.log();
-  }
-  return port;
 }
 
 std::shared_ptr<grpc::Channel> Channel(const testing::DevKeystore& keystore,
@@ -135,7 +58,7 @@ TEST(ServerProcessTest, ServesMutualTlsAndStopsOnSigterm) {
       testing::MakeDevKeystore("process");
   ASSERT_TRUE(keystore.ok()) << keystore.status();
   ServerProcess server(ServingFlags(*keystore));
-  const int port = PortOf(server);
+  const int port = server.Port();
   ASSERT_NE(port, 0);
   EXPECT_NE(server.log().find("keystore: 5 keys from"), std::string::npos)
       << server.log();
@@ -161,7 +84,7 @@ TEST(ServerProcessTest, SighupReloadsAndABrokenKeystoreKeepsServing) {
       testing::MakeDevKeystore("process-sighup");
   ASSERT_TRUE(keystore.ok()) << keystore.status();
   ServerProcess server(ServingFlags(*keystore));
-  const int port = PortOf(server);
+  const int port = server.Port();
   ASSERT_NE(port, 0);
   std::shared_ptr<grpc::Channel> channel = Channel(*keystore, port);
   ASSERT_EQ(KeyCount(channel), 5);

@@ -340,6 +340,92 @@ TEST_F(RsaPreMasterTest, ConcurrentCallsAgree) {
   EXPECT_EQ(matches, std::vector<int>(kThreads, kCalls));
 }
 
+// OperationsOf performs the private operations with an OpenSSL key, the
+// way another backend would, optionally corrupting one of them.
+class OperationsOf final : public RsaPrivateOperations {
+ public:
+  enum class Fault { kNone, kSeedSignature, kShortDecryption };
+  OperationsOf(EVP_PKEY* key, Fault fault) : key_(key), fault_(fault) {}
+
+  absl::StatusOr<SecretBytes> RawDecrypt(
+      absl::Span<const uint8_t> c) const override {
+    absl::StatusOr<Bytes> em = test::RawRsaPrivate(
+        key_, absl::string_view(reinterpret_cast<const char*>(c.data()),
+                                c.size()));
+    if (!em.ok()) return em.status();
+    if (fault_ == Fault::kShortDecryption) em->pop_back();
+    return SecretBytes(em->begin(), em->end());
+  }
+
+  absl::StatusOr<std::string> SignDigestInfo(
+      absl::string_view digest_info) const override {
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+        EVP_PKEY_CTX_new_from_pkey(nullptr, key_, nullptr), EVP_PKEY_CTX_free);
+    std::string signature(EVP_PKEY_get_size(key_), '\0');
+    size_t length = signature.size();
+    if (ctx == nullptr || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+        EVP_PKEY_sign(ctx.get(), reinterpret_cast<uint8_t*>(&signature[0]),
+                      &length,
+                      reinterpret_cast<const uint8_t*>(digest_info.data()),
+                      digest_info.size()) != 1) {
+      return absl::InternalError("EVP_PKEY_sign");
+    }
+    if (fault_ == Fault::kSeedSignature) signature[10] ^= 1;
+    return signature;
+  }
+
+ private:
+  EVP_PKEY* const key_;
+  const Fault fault_;
+};
+
+TEST_F(RsaPreMasterTest, ExternalOperationsGiveTheSameAnswers) {
+  absl::StatusOr<RsaPreMasterDecrypter> external =
+      RsaPreMasterDecrypter::Create(
+          std::make_shared<OperationsOf>(key_, OperationsOf::Fault::kNone),
+          key_);
+  ASSERT_TRUE(external.ok()) << external.status();
+  const Bytes pre_master = RandomPreMaster(kTls12);
+  absl::StatusOr<std::string> good = test::Pkcs1Encrypt(key_, pre_master);
+  ASSERT_TRUE(good.ok()) << good.status();
+  const std::string bad = RawEncrypt(Encode({}));
+  const std::string too_big(kModulusLength, '\xff');
+  EXPECT_EQ(Decrypt(*external, *good), pre_master);
+  EXPECT_EQ(Decrypt(*external, bad), ExpectedSynthetic(key_, bad));
+  EXPECT_EQ(Decrypt(*external, bad), Decrypt(*decrypter_, bad));
+  EXPECT_EQ(Decrypt(*external, too_big), ExpectedSynthetic(key_, too_big));
+}
+
+TEST_F(RsaPreMasterTest, FaultySeedSignatureIsRefused) {
+  absl::StatusOr<RsaPreMasterDecrypter> external =
+      RsaPreMasterDecrypter::Create(
+          std::make_shared<OperationsOf>(key_,
+                                         OperationsOf::Fault::kSeedSignature),
+          key_);
+  EXPECT_EQ(external.status().code(), absl::StatusCode::kFailedPrecondition)
+      << external.status();
+  // The right signature, but checked against another key.
+  absl::StatusOr<RsaPreMasterDecrypter> mismatched =
+      RsaPreMasterDecrypter::Create(
+          std::make_shared<OperationsOf>(key_, OperationsOf::Fault::kNone),
+          other_key_);
+  EXPECT_EQ(mismatched.status().code(), absl::StatusCode::kFailedPrecondition)
+      << mismatched.status();
+}
+
+TEST_F(RsaPreMasterTest, RawResultOfTheWrongLengthIsInternal) {
+  absl::StatusOr<RsaPreMasterDecrypter> external =
+      RsaPreMasterDecrypter::Create(
+          std::make_shared<OperationsOf>(
+              key_, OperationsOf::Fault::kShortDecryption),
+          key_);
+  ASSERT_TRUE(external.ok()) << external.status();
+  absl::StatusOr<SecretBytes> out =
+      external->Decrypt(RawEncrypt(Encode({})), kTls12);
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInternal) << out.status();
+}
+
 TEST(RsaPreMasterCreateTest, NonRsaKeysAreFailedPrecondition) {
   std::vector<std::pair<std::string, Pkey>> keys;
   keys.emplace_back("P-256", Pkey(EVP_EC_gen("P-256"), EVP_PKEY_free));

@@ -4,7 +4,6 @@
 #include <openssl/err.h>
 #include <openssl/hmac.h>
 #include <openssl/rsa.h>
-#include <openssl/x509.h>
 
 #include <memory>
 
@@ -74,18 +73,28 @@ absl::StatusOr<Bytes> HmacSha256(absl::Span<const uint8_t> key,
   return mac;
 }
 
-// RsaPrivateKeyDer returns the PKCS #1 RSAPrivateKey inside the key's
-// PKCS #8 PrivateKeyInfo (RFC 5208 §5: the privateKey octets).
-absl::StatusOr<Bytes> RsaPrivateKeyDer(EVP_PKEY* key) {
-  std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)>
-      info(EVP_PKEY2PKCS8(key), PKCS8_PRIV_KEY_INFO_free);
-  if (info == nullptr) return Failure("EVP_PKEY2PKCS8");
-  const unsigned char* der = nullptr;
-  int der_length = 0;
-  if (PKCS8_pkey_get0(nullptr, &der, &der_length, nullptr, info.get()) != 1) {
-    return Failure("PKCS8_pkey_get0");
+// RejectionSeed signs kRejectionSeedMessage with RSASSA-PKCS1-v1_5 and
+// SHA-512/256 through EVP_DigestSign, which hashes and builds the
+// DigestInfo itself (the implementation hand-builds it).
+absl::StatusOr<Bytes> RejectionSeed(EVP_PKEY* key) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
+      EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_PKEY_CTX* pkey_ctx = nullptr;
+  if (ctx == nullptr ||
+      EVP_DigestSignInit(ctx.get(), &pkey_ctx, EVP_sha512_256(), nullptr,
+                         key) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PADDING) != 1) {
+    return Failure("EVP_DigestSignInit");
   }
-  return Bytes(der, der + der_length);
+  Bytes signature(EVP_PKEY_get_size(key));
+  size_t length = signature.size();
+  if (EVP_DigestSign(ctx.get(), signature.data(), &length,
+                     Span(kRejectionSeedMessage).data(),
+                     kRejectionSeedMessage.size()) != 1) {
+    return Failure("EVP_DigestSign");
+  }
+  signature.resize(length);
+  return signature;
 }
 
 }  // namespace
@@ -111,12 +120,12 @@ absl::StatusOr<std::string> Pkcs1Encrypt(EVP_PKEY* key,
 
 absl::StatusOr<Bytes> ExpectedSyntheticPreMaster(EVP_PKEY* key,
                                                  absl::string_view ciphertext) {
-  absl::StatusOr<Bytes> der = RsaPrivateKeyDer(key);
-  if (!der.ok()) return der.status();
+  absl::StatusOr<Bytes> seed = RejectionSeed(key);
+  if (!seed.ok()) return seed.status();
   // HKDF-Extract(salt, IKM) = HMAC(salt, IKM) (RFC 5869 §2.2).
   absl::StatusOr<Bytes> rejection_key =
-      HmacSha256(Span(kRejectionKeyLabel), *der);
-  OPENSSL_cleanse(der->data(), der->size());
+      HmacSha256(Span(kRejectionKeyLabel), *seed);
+  OPENSSL_cleanse(seed->data(), seed->size());
   if (!rejection_key.ok()) return rejection_key.status();
   absl::StatusOr<Bytes> prk = HmacSha256(*rejection_key, Span(ciphertext));
   if (!prk.ok()) return prk.status();

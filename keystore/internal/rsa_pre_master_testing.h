@@ -5,8 +5,9 @@
 // key (to build ciphertexts of chosen encoded messages), raw RSA with the
 // private key (for the conformance vectors), and the synthetic pre-master
 // recomputed from its documented construction along a path independent of
-// the implementation (OpenSSL's PKCS #8 encoder and one-shot HMAC instead
-// of i2d_PrivateKey and EVP_KDF HKDF). Errors are returned, never thrown;
+// the implementation (EVP_DigestSign with SHA-512/256, which builds the
+// DigestInfo itself, and one-shot HMAC instead of a hand-built DigestInfo
+// and EVP_KDF HKDF). Errors are returned, never thrown;
 // results are owned by the caller.
 
 #include <openssl/evp.h>
