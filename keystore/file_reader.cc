@@ -60,9 +60,20 @@ absl::Status ReadInto(int fd, const std::string& path, Buffer& out) {
   }
 }
 
+// SecretModeIsPrivate: no access for group or others; or, for a file owned
+// by root, read access for its group only. The second form is how
+// Kubernetes hands a Secret to a non-root container (root-owned, group =
+// the pod's fsGroup, mode 0440), and what PostgreSQL accepts for its key:
+// the file can be neither changed by the service nor read by anyone outside
+// the group root chose.
+bool SecretModeIsPrivate(const struct stat& st) {
+  if ((st.st_mode & 077) == 0) return true;
+  return st.st_uid == 0 && (st.st_mode & 037) == 0;
+}
+
 // CheckRegular checks that `file` (opened from `path`) is a regular file
-// of at most kMaxKeystoreFileSize bytes and, when `secret`, that group and
-// others have no access to it. Fills `st`.
+// of at most kMaxKeystoreFileSize bytes and, when `secret`, that its mode
+// is private (SecretModeIsPrivate). Fills `st`.
 absl::Status CheckRegular(const OpenFile& file, const std::string& path,
                           bool secret, struct stat& st) {
   if (file.fd() < 0) return FileError(path, "cannot open");
@@ -71,10 +82,11 @@ absl::Status CheckRegular(const OpenFile& file, const std::string& path,
     return absl::FailedPreconditionError(
         absl::StrCat(path, ": not a regular file"));
   }
-  if (secret && (st.st_mode & 077) != 0) {
+  if (secret && !SecretModeIsPrivate(st)) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "%s: permissions %04o are too open: a file holding a private key or "
-        "passphrase must not be accessible by group or others (chmod 600)",
+        "passphrase must not be accessible by group or others (chmod 600; "
+        "a root-owned file may be readable by its group: 0440)",
         path, st.st_mode & 07777));
   }
   if (static_cast<uint64_t>(st.st_size) > kMaxKeystoreFileSize) {

@@ -20,7 +20,9 @@ absl::StatusOr<std::string> ReadPublicFile(const std::string& path);
 
 // ReadSecretFile is ReadPublicFile for a file holding a secret (a private
 // key or a passphrase): it also refuses, like ssh does, a file that group
-// or others may access (any bit of mode 077), and the returned buffer, like
+// or others may access (any bit of mode 077), except that a file owned by
+// root may be readable (only) by its group, as Kubernetes mounts a Secret
+// for a non-root pod with an fsGroup (0440); the returned buffer, like
 // every buffer it read into, is cleansed when freed. The mode is checked on
 // the opened file, so a file swapped in after the check is never read.
 absl::StatusOr<handshake::SecretBytes> ReadSecretFile(const std::string& path);

@@ -1,6 +1,7 @@
 #include "keystore/file_reader.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -49,16 +50,47 @@ TEST_F(FileReaderTest, ReadsAFileLargerThanOneChunk) {
   EXPECT_EQ(std::string(read->begin(), read->end()), big);
 }
 
+// Owner for files whose group may read them: anyone but root (CI runs as
+// root, whose files get the Kubernetes exception tested below).
+constexpr uid_t kNotRoot = 65534;
+
 TEST_F(FileReaderTest, SecretFilesMustNotBeAccessibleByOthers) {
-  for (mode_t mode : {0644, 0640, 0604, 0660, 0601, 0610}) {
+  for (mode_t mode : {0644, 0640, 0604, 0660, 0601, 0610, 0440}) {
     SCOPED_TRACE(mode);
     ASSERT_THAT(testing::WriteFile(dir_ + "/k", "secret", mode), IsOk());
+    if (geteuid() == 0) {
+      ASSERT_EQ(chown((dir_ + "/k").c_str(), kNotRoot, kNotRoot), 0);
+    }
     EXPECT_THAT(ReadSecretFile(dir_ + "/k"),
                 StatusIs(kFailed, AllOf(HasSubstr(dir_ + "/k: permissions 0"),
                                         HasSubstr("are too open"),
                                         HasSubstr("chmod 600"))));
     // The same file is fine as a public one.
     EXPECT_THAT(ReadPublicFile(dir_ + "/k"), IsOk());
+  }
+}
+
+// A Secret mounted for a non-root pod: root-owned, readable by the pod's
+// fsGroup. Group read is accepted from root; group write or execute, and
+// anything for others, is not.
+TEST_F(FileReaderTest, RootOwnedSecretMayBeReadableByItsGroup) {
+  if (geteuid() != 0) {
+    GTEST_SKIP() << "needs root to create a root-owned file (CI runs as root)";
+  }
+  for (mode_t mode : {0440, 0640}) {
+    SCOPED_TRACE(mode);
+    ASSERT_THAT(testing::WriteFile(dir_ + "/s", "secret", mode), IsOk());
+    ASSERT_EQ(chown((dir_ + "/s").c_str(), 0, kNotRoot), 0);
+    absl::StatusOr<handshake::SecretBytes> read = ReadSecretFile(dir_ + "/s");
+    ASSERT_THAT(read, IsOk());
+    EXPECT_EQ(std::string(read->begin(), read->end()), "secret");
+  }
+  for (mode_t mode : {0460, 0450, 0444, 0404, 0641}) {
+    SCOPED_TRACE(mode);
+    ASSERT_THAT(testing::WriteFile(dir_ + "/s", "secret", mode), IsOk());
+    ASSERT_EQ(chown((dir_ + "/s").c_str(), 0, kNotRoot), 0);
+    EXPECT_THAT(ReadSecretFile(dir_ + "/s"),
+                StatusIs(kFailed, HasSubstr("are too open")));
   }
 }
 

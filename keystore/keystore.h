@@ -21,7 +21,10 @@ namespace keyward::keystore {
 class Keystore {
  public:
   // LoadFromDirectory reads `directory`/manifest.textproto and every key
-  // and certificate it names. Fails (FailedPrecondition, the message naming
+  // and certificate it names: from files, or on PKCS #11 tokens (one
+  // session pool per token per snapshot, logged in during the load; a wrong
+  // PIN, a missing token or object, or a token key that does not match its
+  // certificate fails the load like a bad file does). Fails (FailedPrecondition, the message naming
   // the file and the reason) when any file is missing, unreadable, corrupt
   // or readable by group/others (private keys), when a certificate does not
   // match its key, when a key is weak (RSA < 2048 bits, a curve other than

@@ -47,8 +47,8 @@ class KeystorePkcs11Test : public ::testing::Test {
   // Each test gets its own keystore and token ("dev-<name>").
   void Make(const std::string& name) {
     absl::StatusOr<keyward::testing::DevKeystore> keystore =
-        keyward::testing::MakeDevKeystore(name,
-                                          keyward::testing::KeyBackend::kPkcs11);
+        keyward::testing::MakeDevKeystore(
+            name, keyward::testing::KeyBackend::kPkcs11);
     ASSERT_THAT(keystore, IsOk());
     dir_ = keystore->dir;
     manifest_ = Read(dir_ + "/manifest.textproto");
@@ -79,9 +79,8 @@ TEST_F(KeystorePkcs11Test, KeysAndLeavesComeFromTheToken) {
     EXPECT_THAT(entry->certificate_chain_der,
                 ElementsAreArray(keyward::testing::ReadPemChainDer(
                     absl::StrCat(dir_, "/keys/", entry->name, ".crt"))));
-    EvpPkeyPtr public_key(
-        keystore::testing::PublicKeyOfCertificate(
-            entry->certificate_chain_der.front()));
+    EvpPkeyPtr public_key(keystore::testing::PublicKeyOfCertificate(
+        entry->certificate_chain_der.front()));
     for (v1::SignatureScheme scheme : entry->SupportedSchemes()) {
       if (scheme == v1::SIGNATURE_SCHEME_RSA_PKCS1_MD5_SHA1) continue;
       absl::StatusOr<std::string> signature =
@@ -104,13 +103,13 @@ TEST_F(KeystorePkcs11Test, KeysAndLeavesComeFromTheToken) {
 
 TEST_F(KeystorePkcs11Test, PinProblemsAreNamed) {
   Make("pin");
-  ASSERT_EQ(chmod((dir_ + "/pkcs11.pin").c_str(), 0640), 0);
+  ASSERT_EQ(chmod((dir_ + "/pkcs11.pin").c_str(), 0604), 0);
   EXPECT_THAT(Load(), StatusIs(kFailed, HasSubstr(dir_ + "/pkcs11.pin")));
   Rewrite("pin_file: \"pkcs11.pin\"", "pin_env: \"KEYWARD_TEST_NO_SUCH_PIN\"");
-  EXPECT_THAT(Load(), StatusIs(kFailed,
-                               HasSubstr("environment variable "
-                                         "KEYWARD_TEST_NO_SUCH_PIN (pin_env "
-                                         "of token \"dev-pin\")")));
+  EXPECT_THAT(Load(),
+              StatusIs(kFailed, HasSubstr("environment variable "
+                                          "KEYWARD_TEST_NO_SUCH_PIN (pin_env "
+                                          "of token \"dev-pin\")")));
   // Nothing logged in to this token yet: a wrong PIN shows.
   setenv("KEYWARD_TEST_WRONG_PIN", "not-the-pin", 1);
   Rewrite("pin_file: \"pkcs11.pin\"", "pin_env: \"KEYWARD_TEST_WRONG_PIN\"");

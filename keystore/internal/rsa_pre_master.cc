@@ -149,15 +149,14 @@ absl::Status VerifySeed(const EVP_PKEY* public_key,
 
 std::string RejectionSeedDigestInfo() {
   // DigestInfo prefix for SHA-512/256 (RFC 8017 §9.2, note 1).
-  static constexpr uint8_t kPrefix[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09,
-                                        0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
-                                        0x04, 0x02, 0x06, 0x05, 0x00, 0x04,
-                                        0x20};
+  static constexpr uint8_t kPrefix[] = {
+      0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+      0x65, 0x03, 0x04, 0x02, 0x06, 0x05, 0x00, 0x04, 0x20};
   unsigned char digest[32];
   unsigned int length = 0;
   // SHA-512/256 cannot fail on a constant input of a few bytes.
-  EVP_Digest(kRejectionSeedMessage.data(), kRejectionSeedMessage.size(),
-             digest, &length, EVP_sha512_256(), nullptr);
+  EVP_Digest(kRejectionSeedMessage.data(), kRejectionSeedMessage.size(), digest,
+             &length, EVP_sha512_256(), nullptr);
   std::string out(reinterpret_cast<const char*>(kPrefix), sizeof(kPrefix));
   out.append(reinterpret_cast<const char*>(digest), length);
   return out;
@@ -205,10 +204,10 @@ absl::StatusOr<RsaPreMasterDecrypter> RsaPreMasterDecrypter::Create(
   if (!seed.ok()) return seed.status();
   absl::Status verified = VerifySeed(public_key, digest_info, *seed);
   absl::StatusOr<SecretBytes> rejection_key =
-      verified.ok() ? handshake::HkdfExtract(HashAlgorithm::kSha256,
-                                             Bytes(kRejectionKeyLabel),
-                                             Bytes(*seed))
-                    : absl::StatusOr<SecretBytes>(verified);
+      verified.ok()
+          ? handshake::HkdfExtract(HashAlgorithm::kSha256,
+                                   Bytes(kRejectionKeyLabel), Bytes(*seed))
+          : absl::StatusOr<SecretBytes>(verified);
   OPENSSL_cleanse(&(*seed)[0], seed->size());
   if (!rejection_key.ok()) return rejection_key.status();
   state->rejection_key = *std::move(rejection_key);

@@ -56,12 +56,12 @@ TEST(DigestInfoTest, MatchesOpenSslsEncoding) {
 
 TEST(DigestInfoTest, Md5Sha1IsSignedWithoutDigestInfo) {
   const std::string digest(36, '\x11');
-  EXPECT_THAT(Pkcs1SignatureInput(v1::SIGNATURE_SCHEME_RSA_PKCS1_MD5_SHA1,
-                                  digest),
-              IsOk());
-  EXPECT_EQ(*Pkcs1SignatureInput(v1::SIGNATURE_SCHEME_RSA_PKCS1_MD5_SHA1,
-                                 digest),
-            digest);
+  EXPECT_THAT(
+      Pkcs1SignatureInput(v1::SIGNATURE_SCHEME_RSA_PKCS1_MD5_SHA1, digest),
+      IsOk());
+  EXPECT_EQ(
+      *Pkcs1SignatureInput(v1::SIGNATURE_SCHEME_RSA_PKCS1_MD5_SHA1, digest),
+      digest);
 }
 
 TEST(DigestInfoTest, RefusesOtherSchemesAndLengths) {

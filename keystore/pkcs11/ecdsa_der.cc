@@ -15,8 +15,9 @@ using ::keyward::handshake::internal::OpenSslError;
 
 absl::StatusOr<std::string> EcdsaRawToDer(absl::string_view raw) {
   if (raw.empty() || raw.size() % 2 != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ECDSA signature: ", raw.size(), " bytes; r || s needs an even length"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ECDSA signature: ", raw.size(),
+                     " bytes; r || s needs an even length"));
   }
   const size_t half = raw.size() / 2;
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());

@@ -48,9 +48,8 @@ TEST(EcdsaDerTest, P384LengthsUseTheLongForm) {
 }
 
 TEST(EcdsaDerTest, OddOrEmptyIsInvalidArgument) {
-  EXPECT_THAT(EcdsaRawToDer(""),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       ::testing::HasSubstr("even length")));
+  EXPECT_THAT(EcdsaRawToDer(""), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          ::testing::HasSubstr("even length")));
   EXPECT_THAT(EcdsaRawToDer(std::string(63, 'x')),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        ::testing::HasSubstr("63 bytes")));

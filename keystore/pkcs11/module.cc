@@ -41,9 +41,9 @@ absl::StatusOr<std::shared_ptr<const Module>> Module::Load(
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* reason = dlerror();
-    return absl::FailedPreconditionError(
-        absl::StrCat("PKCS #11 module ", path, ": cannot be loaded: ",
-                     reason == nullptr ? "unknown reason" : reason));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "PKCS #11 module ", path,
+        ": cannot be loaded: ", reason == nullptr ? "unknown reason" : reason));
   }
   // The library stays mapped for the life of the process (see the header),
   // so `handle` is deliberately never passed to dlclose.

@@ -15,7 +15,8 @@ absl::StatusOr<CK_OBJECT_HANDLE> FindObject(CK_FUNCTION_LIST* functions,
   std::vector<CK_ATTRIBUTE> attributes = {
       {CKA_CLASS, &object_class, sizeof(object_class)}};
   if (uri.object_label.has_value()) {
-    attributes.push_back({CKA_LABEL, const_cast<char*>(uri.object_label->data()),
+    attributes.push_back({CKA_LABEL,
+                          const_cast<char*>(uri.object_label->data()),
                           uri.object_label->size()});
   }
   if (uri.id.has_value()) {
@@ -57,14 +58,13 @@ absl::StatusOr<std::string> GetAttribute(CK_FUNCTION_LIST* functions,
   CK_ATTRIBUTE attribute = {type, nullptr, 0};
   if (CK_RV rv = functions->C_GetAttributeValue(session, object, &attribute, 1);
       rv != CKR_OK) {
-    return Pkcs11Error(absl::StrCat("C_GetAttributeValue(0x", absl::Hex(type),
-                                    ") (length)"),
-                       rv);
+    return Pkcs11Error(
+        absl::StrCat("C_GetAttributeValue(0x", absl::Hex(type), ") (length)"),
+        rv);
   }
   if (attribute.ulValueLen == CK_UNAVAILABLE_INFORMATION) {
     return absl::InternalError(absl::StrCat("C_GetAttributeValue(0x",
-                                            absl::Hex(type),
-                                            "): unavailable"));
+                                            absl::Hex(type), "): unavailable"));
   }
   std::string value(attribute.ulValueLen, '\0');
   attribute.pValue = &value[0];

@@ -84,24 +84,22 @@ class TokenRsaOperations final : public internal::RsaPrivateOperations {
         absl::string_view(reinterpret_cast<const char*>(c.data()), c.size()),
         k_);
     if (!em.ok()) {
-      return absl::Status(
-          absl::IsUnavailable(em.status()) ? absl::StatusCode::kUnavailable
-                                           : absl::StatusCode::kInternal,
-          absl::StrCat(object_->pool().Name(),
-                       ": the raw RSA decryption failed"));
+      return absl::Status(absl::IsUnavailable(em.status())
+                              ? absl::StatusCode::kUnavailable
+                              : absl::StatusCode::kInternal,
+                          absl::StrCat(object_->pool().Name(),
+                                       ": the raw RSA decryption failed"));
     }
     // PKCS #11 leaves modules free to drop leading zero bytes of a raw
     // result (SoftHSM does not); restore the k-byte form the decoding reads
     // at fixed positions. The module's output length is already known to
     // this process, so the copy reveals nothing new.
     if (em->size() > k_) {
-      return absl::InternalError(
-          absl::StrCat(object_->pool().Name(),
-                       ": the raw RSA decryption is too long"));
+      return absl::InternalError(absl::StrCat(
+          object_->pool().Name(), ": the raw RSA decryption is too long"));
     }
     if (em->size() < k_) em->insert(em->begin(), k_ - em->size(), 0);
-    if (absl::Status checked =
-            CheckRawRsaDecryption(public_key_.get(), *em, c);
+    if (absl::Status checked = CheckRawRsaDecryption(public_key_.get(), *em, c);
         !checked.ok()) {
       return checked;
     }
@@ -126,8 +124,8 @@ class TokenRsaOperations final : public internal::RsaPrivateOperations {
 
 absl::Status VerifyEd25519(EVP_PKEY* key, absl::string_view message,
                            absl::string_view signature) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
-      EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                              EVP_MD_CTX_free);
   const auto* m = reinterpret_cast<const unsigned char*>(message.data());
   const auto* s = reinterpret_cast<const unsigned char*>(signature.data());
   if (ctx == nullptr ||
@@ -156,10 +154,10 @@ absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> Pkcs11PrivateKey::Create(
     return absl::FailedPreconditionError(token_type.status().message());
   }
   if (*token_type != TokenKeyType(type->algorithm)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        where, ": the token key's CKA_KEY_TYPE is 0x", absl::Hex(*token_type),
-        "; the certificate holds a ",
-        v1::KeyAlgorithm_Name(type->algorithm), " key"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(where, ": the token key's CKA_KEY_TYPE is 0x",
+                     absl::Hex(*token_type), "; the certificate holds a ",
+                     v1::KeyAlgorithm_Name(type->algorithm), " key"));
   }
   std::unique_ptr<Pkcs11PrivateKey> key(
       new Pkcs11PrivateKey(object, std::move(public_key), *type));
@@ -189,8 +187,8 @@ absl::Status Pkcs11PrivateKey::ProvePossession() const {
     if (!signature.ok()) return signature.status();
     absl::Status verified;
     if (scheme == v1::SIGNATURE_SCHEME_ED25519) {
-      verified = VerifyEd25519(public_key_.get(), kPossessionMessage,
-                               *signature);
+      verified =
+          VerifyEd25519(public_key_.get(), kPossessionMessage, *signature);
     } else {
       absl::StatusOr<std::string> digest =
           DigestOfMessage(scheme, type_.algorithm, kPossessionMessage);

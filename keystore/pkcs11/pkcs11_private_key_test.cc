@@ -104,12 +104,11 @@ absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> Load(
     size_t max_sessions = 2) {
   absl::StatusOr<std::shared_ptr<SessionPool>> pool = OpenPool(max_sessions);
   if (!pool.ok()) return pool.status();
-  absl::StatusOr<ObjectUri> uri = ParseObjectUri(
-      Shared().token->KeyUri(object), CKO_PRIVATE_KEY);
+  absl::StatusOr<ObjectUri> uri =
+      ParseObjectUri(Shared().token->KeyUri(object), CKO_PRIVATE_KEY);
   if (!uri.ok()) return uri.status();
-  return Pkcs11PrivateKey::Create(
-      std::make_shared<KeyObject>(*pool, *uri),
-      PublicOnly(Shared().keys.at(kind).get()));
+  return Pkcs11PrivateKey::Create(std::make_shared<KeyObject>(*pool, *uri),
+                                  PublicOnly(Shared().keys.at(kind).get()));
 }
 
 class Pkcs11PrivateKeyTest : public ::testing::Test {
@@ -150,18 +149,19 @@ TEST_F(Pkcs11PrivateKeyTest, EverySchemeVerifiesWithOpenSsl) {
 }
 
 TEST_F(Pkcs11PrivateKeyTest, RequestChecksMatchTheFileBackend) {
-  absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> key =
-      Load("p256", "p256");
+  absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> key = Load("p256", "p256");
   ASSERT_THAT(key, IsOk());
-  EXPECT_THAT((*key)->SignDigest(v1::SIGNATURE_SCHEME_ECDSA_SECP256R1_SHA256,
-                                 "short"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("digest")));
+  EXPECT_THAT(
+      (*key)->SignDigest(v1::SIGNATURE_SCHEME_ECDSA_SECP256R1_SHA256, "short"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("digest")));
   EXPECT_THAT((*key)->SignMessage(v1::SIGNATURE_SCHEME_RSA_PKCS1_SHA256, "m"),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("")));
-  EXPECT_THAT((*key)->SignMessage(v1::SIGNATURE_SCHEME_UNSPECIFIED, "m"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("scheme")));
-  EXPECT_THAT((*key)->DecryptPreMaster(std::string(256, 'x'), 0x0303),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("RSA")));
+  EXPECT_THAT(
+      (*key)->SignMessage(v1::SIGNATURE_SCHEME_UNSPECIFIED, "m"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("scheme")));
+  EXPECT_THAT(
+      (*key)->DecryptPreMaster(std::string(256, 'x'), 0x0303),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("RSA")));
 }
 
 TEST_F(Pkcs11PrivateKeyTest, PreMasterMatchesTheFileBackendByteForByte) {
@@ -184,12 +184,11 @@ TEST_F(Pkcs11PrivateKeyTest, PreMasterMatchesTheFileBackendByteForByte) {
          0x0303, false},
         {"invalid padding",
          keyward::testing::EncryptRaw(
-             public_key, keyward::testing::EncodedMessage(k, pre_master, 0x00,
-                                                          0x01)),
+             public_key,
+             keyward::testing::EncodedMessage(k, pre_master, 0x00, 0x01)),
          0x0303, true},
         {"wrong version",
-         keyward::testing::EncryptPkcs1(public_key, pre_master), 0x0302,
-         true},
+         keyward::testing::EncryptPkcs1(public_key, pre_master), 0x0302, true},
         {"short message",
          keyward::testing::EncryptPkcs1(public_key, pre_master.substr(0, 47)),
          0x0303, true},
@@ -207,9 +206,9 @@ TEST_F(Pkcs11PrivateKeyTest, PreMasterMatchesTheFileBackendByteForByte) {
           << kind << " " << c.name;
       ++checked;
     }
-    EXPECT_THAT((*key)->DecryptPreMaster(std::string(k - 1, 'x'), 0x0303),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr("ciphertext")));
+    EXPECT_THAT(
+        (*key)->DecryptPreMaster(std::string(k - 1, 'x'), 0x0303),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("ciphertext")));
   }
   EXPECT_EQ(checked, 10);
 }
@@ -223,9 +222,9 @@ TEST_F(Pkcs11PrivateKeyTest, SyntheticValueIsTheSameForSeparateLoads) {
   ASSERT_THAT(second, IsOk());
   EVP_PKEY* public_key = Shared().keys.at("rsa-2048").get();
   const std::string bad = keyward::testing::EncryptRaw(
-      public_key, keyward::testing::EncodedMessage(
-                      256, keyward::testing::PreMaster(0x0303, 'q'), 0x00,
-                      0x03));
+      public_key,
+      keyward::testing::EncodedMessage(
+          256, keyward::testing::PreMaster(0x0303, 'q'), 0x00, 0x03));
   absl::StatusOr<SecretBytes> a = (*first)->DecryptPreMaster(bad, 0x0303);
   absl::StatusOr<SecretBytes> b = (*second)->DecryptPreMaster(bad, 0x0303);
   absl::StatusOr<SecretBytes> again = (*first)->DecryptPreMaster(bad, 0x0303);
@@ -302,11 +301,12 @@ TEST_F(Pkcs11PrivateKeyTest, TokenWipedAndReprovisioned) {
   const auto load = [&](const std::string& object, const std::string& kind) {
     return Pkcs11PrivateKey::Create(
         std::make_shared<KeyObject>(
-            *pool, ParseObjectUri(token->KeyUri(object), CKO_PRIVATE_KEY)
-                       .value()),
+            *pool,
+            ParseObjectUri(token->KeyUri(object), CKO_PRIVATE_KEY).value()),
         PublicOnly(Shared().keys.at(kind).get()));
   };
-  absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> rsa = load("rsa", "rsa-2048");
+  absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> rsa =
+      load("rsa", "rsa-2048");
   absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> ec = load("ec", "p256");
   ASSERT_THAT(rsa, IsOk());
   ASSERT_THAT(ec, IsOk());
@@ -338,9 +338,9 @@ TEST_F(Pkcs11PrivateKeyTest, TokenWipedAndReprovisioned) {
     EXPECT_THAT(
         (*ec)->SignMessage(v1::SIGNATURE_SCHEME_ECDSA_SECP256R1_SHA256, "m"),
         StatusIs(absl::StatusCode::kUnavailable, HasSubstr("removable")));
-    EXPECT_THAT((*rsa)->DecryptPreMaster(ciphertext, 0x0303),
-                StatusIs(absl::StatusCode::kUnavailable,
-                         HasSubstr("removable")));
+    EXPECT_THAT(
+        (*rsa)->DecryptPreMaster(ciphertext, 0x0303),
+        StatusIs(absl::StatusCode::kUnavailable, HasSubstr("removable")));
   }
 
   ASSERT_THAT(token->ImportKey(Shared().keys.at("rsa-2048").get(), "rsa", "1"),
@@ -349,6 +349,68 @@ TEST_F(Pkcs11PrivateKeyTest, TokenWipedAndReprovisioned) {
               IsOk());
   EXPECT_TRUE(all_work());
   EXPECT_TRUE(all_work());
+}
+
+// The whole token is pulled mid-run: every operation fails cleanly with
+// Unavailable naming the token, again and again, and nothing crashes or
+// blocks. (SoftHSM cannot bring a removed token back without a module
+// restart; TokenWipedAndReprovisioned covers the recovery.)
+TEST_F(Pkcs11PrivateKeyTest, TokenRemovedFailsCleanly) {
+  absl::StatusOr<testing::SoftHsmToken> token =
+      testing::SoftHsmToken::Create("pulled", kPin);
+  ASSERT_THAT(token, IsOk());
+  ASSERT_THAT(token->ImportKey(Shared().keys.at("rsa-3072").get(), "rsa", "1"),
+              IsOk());
+  ASSERT_THAT(token->ImportKey(Shared().keys.at("ed25519").get(), "ed", "2"),
+              IsOk());
+  TokenConfig config;
+  config.label = token->label();
+  config.module_path = testing::kSoftHsmModule;
+  config.pin.assign(kPin, kPin + sizeof(kPin) - 1);
+  absl::StatusOr<std::shared_ptr<SessionPool>> pool =
+      SessionPool::Open(std::move(config));
+  ASSERT_THAT(pool, IsOk());
+  const auto load = [&](const std::string& object, const std::string& kind) {
+    return Pkcs11PrivateKey::Create(
+        std::make_shared<KeyObject>(
+            *pool,
+            ParseObjectUri(token->KeyUri(object), CKO_PRIVATE_KEY).value()),
+        PublicOnly(Shared().keys.at(kind).get()));
+  };
+  absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> rsa =
+      load("rsa", "rsa-3072");
+  absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> ed = load("ed", "ed25519");
+  ASSERT_THAT(rsa, IsOk());
+  ASSERT_THAT(ed, IsOk());
+  const std::string ciphertext =
+      keyward::testing::EncryptPkcs1(Shared().keys.at("rsa-3072").get(),
+                                     keyward::testing::PreMaster(0x0303, 'x'));
+  ASSERT_THAT((*rsa)->DecryptPreMaster(ciphertext, 0x0303), IsOk());
+  ASSERT_THAT((*ed)->SignMessage(v1::SIGNATURE_SCHEME_ED25519, "m"), IsOk());
+
+  ASSERT_THAT(token->Remove(), IsOk());
+  int failed_cleanly = 0;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT((*rsa)->DecryptPreMaster(ciphertext, 0x0303),
+                StatusIs(absl::StatusCode::kUnavailable,
+                         HasSubstr("token \"pulled\"")));
+    EXPECT_THAT(
+        (*rsa)->SignMessage(v1::SIGNATURE_SCHEME_RSA_PSS_RSAE_SHA384, "m"),
+        StatusIs(absl::StatusCode::kUnavailable,
+                 HasSubstr("token \"pulled\"")));
+    EXPECT_THAT((*ed)->SignMessage(v1::SIGNATURE_SCHEME_ED25519, "m"),
+                StatusIs(absl::StatusCode::kUnavailable,
+                         HasSubstr("token \"pulled\"")));
+    failed_cleanly += 3;
+  }
+  EXPECT_EQ(failed_cleanly, 15);
+  // Other tokens of the same module are unaffected.
+  absl::StatusOr<std::unique_ptr<Pkcs11PrivateKey>> other =
+      Load("p256", "p256");
+  ASSERT_THAT(other, IsOk());
+  EXPECT_THAT(
+      (*other)->SignMessage(v1::SIGNATURE_SCHEME_ECDSA_SECP256R1_SHA256, "m"),
+      IsOk());
 }
 
 // A token reset closes the sessions and logs the process out: the next
@@ -364,8 +426,8 @@ TEST_F(Pkcs11PrivateKeyTest, TokenResetIsInvisible) {
     ASSERT_THAT(Shared().token->Reset(), IsOk());
     absl::StatusOr<std::string> a =
         (*rsa)->SignMessage(v1::SIGNATURE_SCHEME_RSA_PKCS1_SHA384, "reset");
-    absl::StatusOr<std::string> b =
-        (*ec)->SignMessage(v1::SIGNATURE_SCHEME_ECDSA_SECP384R1_SHA384, "reset");
+    absl::StatusOr<std::string> b = (*ec)->SignMessage(
+        v1::SIGNATURE_SCHEME_ECDSA_SECP384R1_SHA384, "reset");
     ASSERT_THAT(a, IsOk());
     ASSERT_THAT(b, IsOk());
     EXPECT_TRUE(keystore::testing::VerifySignature(

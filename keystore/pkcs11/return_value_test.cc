@@ -14,15 +14,14 @@ TEST(ReturnValueTest, NamesKnownAndUnknownValues) {
 }
 
 TEST(ReturnValueTest, TokenLossIsUnavailableAndEverythingElseInternal) {
-  const CK_RV lost[] = {CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED,
-                        CKR_USER_NOT_LOGGED_IN,     CKR_DEVICE_REMOVED,
-                        CKR_TOKEN_NOT_PRESENT,      CKR_TOKEN_NOT_RECOGNIZED,
-                        CKR_OBJECT_HANDLE_INVALID,  CKR_KEY_HANDLE_INVALID,
+  const CK_RV lost[] = {CKR_SESSION_HANDLE_INVALID,  CKR_SESSION_CLOSED,
+                        CKR_USER_NOT_LOGGED_IN,      CKR_DEVICE_REMOVED,
+                        CKR_TOKEN_NOT_PRESENT,       CKR_TOKEN_NOT_RECOGNIZED,
+                        CKR_OBJECT_HANDLE_INVALID,   CKR_KEY_HANDLE_INVALID,
                         CKR_CRYPTOKI_NOT_INITIALIZED};
   for (CK_RV rv : lost) {
     EXPECT_TRUE(IsTokenLost(rv)) << ReturnValueName(rv);
-    EXPECT_EQ(Pkcs11Error("C_Sign", rv).code(),
-              absl::StatusCode::kUnavailable);
+    EXPECT_EQ(Pkcs11Error("C_Sign", rv).code(), absl::StatusCode::kUnavailable);
   }
   const CK_RV other[] = {CKR_GENERAL_ERROR, CKR_MECHANISM_INVALID,
                          CKR_DEVICE_ERROR, CKR_PIN_INCORRECT,

@@ -75,9 +75,9 @@ absl::StatusOr<CK_SLOT_ID> SessionPool::FindSlot() const {
     if (f->C_GetTokenInfo(slot, &info) != CKR_OK) continue;
     if (TokenLabelOf(info) != config_.label) continue;
     if (found.has_value()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          Name(), ": several tokens have this label (slots ", *found, " and ",
-          slot, ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(Name(), ": several tokens have this label (slots ",
+                       *found, " and ", slot, ")"));
     }
     found = slot;
   }
@@ -91,8 +91,8 @@ absl::StatusOr<CK_SESSION_HANDLE> SessionPool::OpenLoggedIn(
     CK_SLOT_ID slot) const {
   CK_FUNCTION_LIST* f = functions();
   CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
-  if (CK_RV rv = f->C_OpenSession(slot, CKF_SERIAL_SESSION, nullptr, nullptr,
-                                  &handle);
+  if (CK_RV rv =
+          f->C_OpenSession(slot, CKF_SERIAL_SESSION, nullptr, nullptr, &handle);
       rv != CKR_OK) {
     return Pkcs11Error(absl::StrCat(Name(), ": C_OpenSession"), rv);
   }
@@ -126,9 +126,8 @@ absl::StatusOr<CK_SESSION_HANDLE> SessionPool::OpenLoggedIn(
 
 absl::StatusOr<SessionPool::Session> SessionPool::Acquire() {
   std::unique_lock<std::mutex> lock(mu_);
-  available_.wait(lock, [this] {
-    return !idle_.empty() || open_ < config_.max_sessions;
-  });
+  available_.wait(
+      lock, [this] { return !idle_.empty() || open_ < config_.max_sessions; });
   if (!idle_.empty()) {
     const CK_SESSION_HANDLE handle = idle_.back();
     idle_.pop_back();

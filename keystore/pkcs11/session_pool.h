@@ -115,9 +115,9 @@ class SessionPool {
   std::condition_variable available_;
   // Guarded by mu_:
   uint64_t generation_ = 1;
-  std::optional<CK_SLOT_ID> slot_;         // unknown after a Reset
-  std::vector<CK_SESSION_HANDLE> idle_;    // of the current generation
-  size_t open_ = 0;                        // lent out + idle + opening
+  std::optional<CK_SLOT_ID> slot_;       // unknown after a Reset
+  std::vector<CK_SESSION_HANDLE> idle_;  // of the current generation
+  size_t open_ = 0;                      // lent out + idle + opening
 };
 
 }  // namespace keyward::keystore::pkcs11

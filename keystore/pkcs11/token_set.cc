@@ -18,10 +18,9 @@ absl::StatusOr<handshake::SecretBytes> ReadPin(const std::string& directory,
   }
   const char* value = std::getenv(token.pin_env().c_str());
   if (value == nullptr || *value == '\0') {
-    return absl::FailedPreconditionError(
-        absl::StrCat("environment variable ", token.pin_env(),
-                     " (pin_env of token \"", token.token_label(),
-                     "\") is not set or empty"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "environment variable ", token.pin_env(), " (pin_env of token \"",
+        token.token_label(), "\") is not set or empty"));
   }
   const auto* bytes = reinterpret_cast<const uint8_t*>(value);
   return handshake::SecretBytes(bytes, bytes + std::strlen(value));

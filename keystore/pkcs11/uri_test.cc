@@ -34,17 +34,16 @@ TEST(UriTest, ObjectOrIdAloneIsEnough) {
   ASSERT_THAT(by_id, IsOk());
   EXPECT_FALSE(by_id->object_label.has_value());
   EXPECT_EQ(by_id->object_class, CKO_CERTIFICATE);
-  EXPECT_THAT(ParseObjectUri("pkcs11:token=t;object=c;type=cert",
-                             CKO_CERTIFICATE),
-              IsOk());
+  EXPECT_THAT(
+      ParseObjectUri("pkcs11:token=t;object=c;type=cert", CKO_CERTIFICATE),
+      IsOk());
 }
 
 TEST(UriTest, RefusesWhatCannotNameOneObject) {
   const auto refused = [](const std::string& uri, CK_OBJECT_CLASS c,
                           const std::string& reason) {
     EXPECT_THAT(ParseObjectUri(uri, c),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr(reason)))
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(reason)))
         << uri;
   };
   refused("file:///k.pem", CKO_PRIVATE_KEY, "file:///k.pem");

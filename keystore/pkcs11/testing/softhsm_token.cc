@@ -4,8 +4,8 @@
 #include <openssl/core_names.h>
 #include <p11-kit/pkcs11.h>
 
-#include <deque>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -76,8 +76,8 @@ absl::Status Check(absl::string_view call, CK_RV rv) {
 absl::StatusOr<CK_SLOT_ID> FindSlot(CK_FUNCTION_LIST* f,
                                     const std::string& label) {
   CK_ULONG count = 0;
-  if (absl::Status s = Check("C_GetSlotList",
-                             f->C_GetSlotList(CK_TRUE, nullptr, &count));
+  if (absl::Status s =
+          Check("C_GetSlotList", f->C_GetSlotList(CK_TRUE, nullptr, &count));
       !s.ok()) {
     return s;
   }
@@ -106,17 +106,17 @@ absl::StatusOr<CK_SESSION_HANDLE> UserSession(CK_FUNCTION_LIST* f,
   absl::StatusOr<CK_SLOT_ID> slot = FindSlot(f, label);
   if (!slot.ok()) return slot.status();
   CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
-  if (absl::Status s = Check("C_OpenSession",
-                             f->C_OpenSession(*slot,
-                                              CKF_SERIAL_SESSION | CKF_RW_SESSION,
-                                              nullptr, nullptr, &session));
+  if (absl::Status s =
+          Check("C_OpenSession",
+                f->C_OpenSession(*slot, CKF_SERIAL_SESSION | CKF_RW_SESSION,
+                                 nullptr, nullptr, &session));
       !s.ok()) {
     return s;
   }
-  CK_RV rv = f->C_Login(session, CKU_USER,
-                        reinterpret_cast<CK_UTF8CHAR*>(
-                            const_cast<char*>(pin.data())),
-                        pin.size());
+  CK_RV rv =
+      f->C_Login(session, CKU_USER,
+                 reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pin.data())),
+                 pin.size());
   if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
     f->C_CloseSession(session);
     return Check("C_Login", rv);
@@ -153,11 +153,9 @@ absl::StatusOr<SoftHsmToken> SoftHsmToken::Create(const std::string& label,
   padded.resize(32, ' ');
   if (absl::Status s = Check(
           "C_InitToken",
-          (*f)->C_InitToken(*slot,
-                            reinterpret_cast<CK_UTF8CHAR*>(
-                                const_cast<char*>(kSoPin)),
-                            sizeof(kSoPin) - 1,
-                            reinterpret_cast<CK_UTF8CHAR*>(&padded[0])));
+          (*f)->C_InitToken(
+              *slot, reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(kSoPin)),
+              sizeof(kSoPin) - 1, reinterpret_cast<CK_UTF8CHAR*>(&padded[0])));
       !s.ok()) {
     return s;
   }
@@ -185,11 +183,11 @@ absl::StatusOr<SoftHsmToken> SoftHsmToken::Create(const std::string& label,
                     reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(kSoPin)),
                     sizeof(kSoPin) - 1));
   if (status.ok()) {
-    status = Check("C_InitPIN",
-                   (*f)->C_InitPIN(session,
-                                   reinterpret_cast<CK_UTF8CHAR*>(
-                                       const_cast<char*>(pin.data())),
-                                   pin.size()));
+    status =
+        Check("C_InitPIN", (*f)->C_InitPIN(session,
+                                           reinterpret_cast<CK_UTF8CHAR*>(
+                                               const_cast<char*>(pin.data())),
+                                           pin.size()));
   }
   (*f)->C_CloseSession(session);  // the last session: logs the SO out
   if (!status.ok()) return status;
@@ -232,8 +230,7 @@ absl::Status SoftHsmToken::ImportKey(EVP_PKEY* key, absl::string_view label,
       add(CKA_PRIME_2, BigEndian(key, OSSL_PKEY_PARAM_RSA_FACTOR2, 0));
       add(CKA_EXPONENT_1, BigEndian(key, OSSL_PKEY_PARAM_RSA_EXPONENT1, 0));
       add(CKA_EXPONENT_2, BigEndian(key, OSSL_PKEY_PARAM_RSA_EXPONENT2, 0));
-      add(CKA_COEFFICIENT,
-          BigEndian(key, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, 0));
+      add(CKA_COEFFICIENT, BigEndian(key, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, 0));
       break;
     case EVP_PKEY_EC: {
       key_type = CKK_EC;
@@ -245,8 +242,7 @@ absl::Status SoftHsmToken::ImportKey(EVP_PKEY* key, absl::string_view label,
                                      : std::string("\x06\x05\x2b\x81\x04\x00"
                                                    "\x22",
                                                    7));
-      add(CKA_VALUE,
-          BigEndian(key, OSSL_PKEY_PARAM_PRIV_KEY, (bits + 7) / 8));
+      add(CKA_VALUE, BigEndian(key, OSSL_PKEY_PARAM_PRIV_KEY, (bits + 7) / 8));
       break;
     }
     case EVP_PKEY_ED25519: {
@@ -312,9 +308,9 @@ absl::Status SoftHsmToken::ImportCertificate(X509* certificate,
   absl::StatusOr<CK_SESSION_HANDLE> session = UserSession(*f, label_, pin_);
   if (!session.ok()) return session.status();
   CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
-  const CK_RV rv = (*f)->C_CreateObject(
-      *session, attributes, sizeof(attributes) / sizeof(attributes[0]),
-      &object);
+  const CK_RV rv =
+      (*f)->C_CreateObject(*session, attributes,
+                           sizeof(attributes) / sizeof(attributes[0]), &object);
   (*f)->C_CloseSession(*session);
   return Check("C_CreateObject(certificate)", rv);
 }
@@ -335,6 +331,13 @@ absl::Status SoftHsmToken::Wipe() const {
     fs::remove(entry.path(), error);
     if (error) break;
   }
+  if (error) return absl::InternalError(error.message());
+  return absl::OkStatus();
+}
+
+absl::Status SoftHsmToken::Remove() const {
+  std::error_code error;
+  fs::remove_all(directory_, error);
   if (error) return absl::InternalError(error.message());
   return absl::OkStatus();
 }

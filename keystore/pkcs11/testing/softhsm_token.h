@@ -48,6 +48,11 @@ class SoftHsmToken {
   // not the same files).
   absl::Status Wipe() const;
 
+  // Remove takes the whole token away, as an unplugged HSM: its directory
+  // is deleted. SoftHSM only rediscovers tokens when the module is
+  // initialised again, so a removed token stays gone for this process.
+  absl::Status Remove() const;
+
   // Reset closes every session this process has on the token
   // (C_CloseAllSessions), which also logs it out, as a token reset does.
   absl::Status Reset() const;
