@@ -214,21 +214,6 @@ std::string JsonReport(const RunInfo& info, const std::string& key,
   return out.dump(2) + "\n";
 }
 
-// UseTestEnvironment: the process helpers of clients/edge/testing and
-// tests/support find runfiles and scratch space through the variables a
-// Bazel test gets; outside a test they point at this binary's runfiles and
-// the work directory.
-void UseTestEnvironment(const std::string& work_dir) {
-  if (std::getenv("TEST_SRCDIR") == nullptr) {
-    const std::string server = RunfilePath("service/keyward_server");
-    const std::string suffix = "/keyward/service/keyward_server";
-    setenv("TEST_SRCDIR", server.substr(0, server.size() - suffix.size()).c_str(),
-           1);
-    setenv("TEST_WORKSPACE", "keyward", 1);
-  }
-  setenv("TEST_TMPDIR", work_dir.c_str(), 1);
-}
-
 absl::StatusOr<std::vector<int>> Connections() {
   std::vector<int> out;
   for (const std::string& text : absl::GetFlag(FLAGS_connections)) {

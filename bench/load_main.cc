@@ -42,6 +42,7 @@
 #include "bench/server_process.h"
 #include "bench/workload.h"
 #include "clients/cpp/keyward_client.h"
+#include "tests/support/dev_keystore.h"
 #include "grpc/grpc.h"
 
 ABSL_FLAG(std::vector<std::string>, operations, {"sign:ecdsa-p256"},
@@ -100,6 +101,10 @@ ABSL_FLAG(double, disturbed_cores, 0.15,
 ABSL_FLAG(bool, allow_shedding, false,
           "Do not count RESOURCE_EXHAUSTED answers as errors (overload "
           "runs).");
+ABSL_FLAG(std::vector<std::string>, backends, {"file"},
+          "Keystore backends to measure, each with its own server child and "
+          "dev keystore, point by point: file (PEM files) and/or pkcs11 (the "
+          "same keys in a SoftHSM2 token made for the run).");
 ABSL_FLAG(std::string, markdown_out, "", "Write the Markdown table here.");
 ABSL_FLAG(std::string, json_out, "", "Write the JSON report here.");
 ABSL_FLAG(std::string, command, "",
@@ -249,6 +254,100 @@ absl::StatusOr<PointResult> RunPoint(client::KeywardClient& client,
   return point;
 }
 
+// Backend: one keyward_server measured, with the keystore it serves.
+struct Backend {
+  std::string name;  // "file" or "pkcs11"
+  std::string keystore;
+  std::unique_ptr<ServerProcess> server;  // null for --endpoint
+  pid_t server_pid = 0;
+  std::unique_ptr<client::KeywardClient> client;
+};
+
+// DevKeystoreFor makes the dev keystore of a backend in the work directory:
+// the generator's files, or (pkcs11) the same keys imported into a fresh
+// SoftHSM2 token whose configuration the server child inherits through
+// SOFTHSM2_CONF.
+absl::StatusOr<std::string> DevKeystoreFor(const std::string& backend,
+                                           const std::string& work_dir) {
+  if (backend == "file") {
+    std::string keystore = absl::GetFlag(FLAGS_keystore_dir);
+    if (!keystore.empty()) return keystore;
+    keystore = work_dir + "/keystore";
+    if (absl::Status made = MakeDevKeystore(keystore); !made.ok()) return made;
+    return keystore;
+  }
+  if (backend == "pkcs11") {
+    UseTestEnvironment(work_dir);
+    absl::StatusOr<keyward::testing::DevKeystore> keystore =
+        keyward::testing::MakeDevKeystore("keystore-pkcs11",
+                                          keyward::testing::KeyBackend::kPkcs11);
+    if (!keystore.ok()) return keystore.status();
+    return keystore->dir;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", backend, "\" is not file or pkcs11"));
+}
+
+absl::StatusOr<std::unique_ptr<Backend>> StartBackend(const std::string& name,
+                                                      const std::string& work_dir,
+                                                      RunInfo& info) {
+  auto backend = std::make_unique<Backend>();
+  backend->name = name;
+  std::string endpoint = absl::GetFlag(FLAGS_endpoint);
+  if (!endpoint.empty() && name != "file") {
+    return absl::InvalidArgumentError("--endpoint measures the file backend");
+  }
+  absl::StatusOr<std::string> keystore = DevKeystoreFor(name, work_dir);
+  if (!keystore.ok()) return keystore.status();
+  backend->keystore = *keystore;
+  backend->server_pid = absl::GetFlag(FLAGS_server_pid);
+  if (endpoint.empty()) {
+    std::string binary = absl::GetFlag(FLAGS_server_binary);
+    if (binary.empty()) binary = RunfilePath("service/keyward_server");
+    if (binary.empty()) {
+      return absl::NotFoundError(
+          "no keyward_server in the runfiles; pass --server_binary");
+    }
+    const std::string audit = absl::GetFlag(FLAGS_audit_path).empty()
+                                  ? absl::StrCat(work_dir, "/audit-", name,
+                                                 ".jsonl")
+                                  : absl::GetFlag(FLAGS_audit_path);
+    const std::string config =
+        absl::StrCat(work_dir, "/server-", name, ".textproto");
+    if (absl::Status written =
+            WriteFile(config, ServerConfigText(backend->keystore, audit));
+        !written.ok()) {
+      return written;
+    }
+    absl::StatusOr<std::unique_ptr<ServerProcess>> started =
+        ServerProcess::Start(binary, config,
+                             absl::StrCat(work_dir, "/server-", name, ".log"));
+    if (!started.ok()) return started.status();
+    backend->server = *std::move(started);
+    endpoint = absl::StrCat("127.0.0.1:", backend->server->port());
+    backend->server_pid = backend->server->pid();
+    info.server = binary;
+  } else {
+    info.server = endpoint;
+  }
+  client::KeywardClientOptions options;
+  options.endpoints = {endpoint};
+  options.ca_file = backend->keystore + "/ca/ca.crt";
+  options.cert_file = backend->keystore + "/clients/edge-a.crt";
+  options.key_file = backend->keystore + "/clients/edge-a.key";
+  options.default_timeout = absl::GetFlag(FLAGS_call_timeout);
+  absl::StatusOr<std::unique_ptr<client::KeywardClient>> client =
+      client::KeywardClient::Create(options);
+  absl::Status ready =
+      client.ok() ? WaitUntilHealthy(**client) : client.status();
+  if (!ready.ok()) {
+    return absl::UnavailableError(absl::StrCat(
+        "server at ", endpoint, " not usable: ", ready.message()));
+  }
+  backend->client = *std::move(client);
+  return backend;
+}
+
 int Main(int argc, char** argv) {
   absl::StatusOr<Plan> plan = ParsePlan();
   if (!plan.ok()) {
@@ -271,89 +370,57 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::filesystem::create_directories(work_dir);
-  std::string keystore = absl::GetFlag(FLAGS_keystore_dir);
-  if (keystore.empty()) {
-    keystore = work_dir + "/keystore";
-    if (absl::Status made = MakeDevKeystore(keystore); !made.ok()) {
-      std::cerr << "load: " << made.message() << "\n";
+  std::vector<std::unique_ptr<Backend>> backends;
+  for (const std::string& name : absl::GetFlag(FLAGS_backends)) {
+    absl::StatusOr<std::unique_ptr<Backend>> backend =
+        StartBackend(name, work_dir, info);
+    if (!backend.ok()) {
+      std::cerr << "load: " << name << " backend: "
+                << backend.status().message() << "\n";
       return 1;
     }
+    backends.push_back(*std::move(backend));
   }
-
-  std::unique_ptr<ServerProcess> server;
-  std::string endpoint = absl::GetFlag(FLAGS_endpoint);
-  pid_t server_pid = absl::GetFlag(FLAGS_server_pid);
-  if (endpoint.empty()) {
-    std::string binary = absl::GetFlag(FLAGS_server_binary);
-    if (binary.empty()) binary = RunfilePath("service/keyward_server");
-    if (binary.empty()) {
-      std::cerr << "load: no keyward_server in the runfiles; pass "
-                   "--server_binary\n";
-      return 1;
-    }
-    const std::string audit = absl::GetFlag(FLAGS_audit_path).empty()
-                                  ? work_dir + "/audit.jsonl"
-                                  : absl::GetFlag(FLAGS_audit_path);
-    const std::string config = work_dir + "/server.textproto";
-    if (absl::Status written =
-            WriteFile(config, ServerConfigText(keystore, audit));
-        !written.ok()) {
-      std::cerr << "load: " << written.message() << "\n";
-      return 1;
-    }
-    absl::StatusOr<std::unique_ptr<ServerProcess>> started =
-        ServerProcess::Start(binary, config, work_dir + "/server.log");
-    if (!started.ok()) {
-      std::cerr << "load: " << started.status().message() << "\n";
-      return 1;
-    }
-    server = *std::move(started);
-    endpoint = absl::StrCat("127.0.0.1:", server->port());
-    server_pid = server->pid();
-    info.server = binary;
-  } else {
-    info.server = endpoint;
+  if (backends.empty()) {
+    std::cerr << "load: --backends must name file and/or pkcs11\n";
+    return 2;
   }
 
   std::vector<PointResult> points;
   bool failed = false;
-  {
-    client::KeywardClientOptions options;
-    options.endpoints = {endpoint};
-    options.ca_file = keystore + "/ca/ca.crt";
-    options.cert_file = keystore + "/clients/edge-a.crt";
-    options.key_file = keystore + "/clients/edge-a.key";
-    options.default_timeout = absl::GetFlag(FLAGS_call_timeout);
-    absl::StatusOr<std::unique_ptr<client::KeywardClient>> client =
-        client::KeywardClient::Create(options);
-    absl::Status ready =
-        client.ok() ? WaitUntilHealthy(**client) : client.status();
-    if (!ready.ok()) {
-      std::cerr << "load: server at " << endpoint
-                << " not usable: " << ready.message() << "\n";
+  for (const OperationSpec& spec : plan->operations) {
+    absl::StatusOr<std::unique_ptr<RawCrypto>> raw = RawCrypto::Create(spec);
+    if (!raw.ok()) {
+      std::cerr << "load: " << spec.Name() << ": " << raw.status().message()
+                << "\n";
       return 1;
     }
-    for (const OperationSpec& spec : plan->operations) {
-      absl::StatusOr<Workload> workload = Workload::Create(spec, keystore);
-      absl::StatusOr<std::unique_ptr<RawCrypto>> raw = RawCrypto::Create(spec);
-      if (!workload.ok() || !raw.ok()) {
-        std::cerr
-            << "load: " << spec.Name() << ": "
-            << (workload.ok() ? raw.status() : workload.status()).message()
-            << "\n";
+    std::vector<Workload> workloads;
+    for (const std::unique_ptr<Backend>& backend : backends) {
+      absl::StatusOr<Workload> workload =
+          Workload::Create(spec, backend->keystore);
+      if (!workload.ok()) {
+        std::cerr << "load: " << spec.Name() << ": "
+                  << workload.status().message() << "\n";
         return 1;
       }
-      for (Transport transport : plan->transports) {
-        for (int in_flight : plan->in_flight) {
+      workloads.push_back(*std::move(workload));
+    }
+    for (Transport transport : plan->transports) {
+      for (int in_flight : plan->in_flight) {
+        for (size_t b = 0; b < backends.size(); ++b) {
+          Backend& backend = *backends[b];
           std::optional<PointResult> best;
           for (int attempt = 1;; ++attempt) {
-            absl::StatusOr<PointResult> point = RunPoint(
-                **client, *workload, **raw, transport, in_flight, server_pid);
+            absl::StatusOr<PointResult> point =
+                RunPoint(*backend.client, workloads[b], **raw, transport,
+                         in_flight, backend.server_pid);
             if (!point.ok()) {
               std::cerr << "load: " << spec.Name() << ": "
                         << point.status().message() << "\n";
               return 1;
             }
+            point->backend = backend.name;
             point->attempts = attempt;
             const bool again =
                 point->OtherCores() > absl::GetFlag(FLAGS_disturbed_cores) &&
@@ -378,21 +445,26 @@ int Main(int argc, char** argv) {
       }
     }
   }
-  if (server != nullptr) {
-    if (absl::Status stopped = server->Stop(); !stopped.ok()) {
+  for (std::unique_ptr<Backend>& backend : backends) {
+    backend->client.reset();
+    if (backend->server == nullptr) continue;
+    if (absl::Status stopped = backend->server->Stop(); !stopped.ok()) {
       std::cerr << "load: " << stopped.message() << " (log: " << work_dir
-                << "/server.log)\n";
+                << "/server-" << backend->name << ".log)\n";
       failed = true;
     }
   }
 
   const std::string table = MarkdownTable(points);
   const std::string targets = TargetsMarkdown(points);
+  const std::string compared = BackendsMarkdown(points);
   std::cout << "\n" << table;
   if (!targets.empty()) std::cout << "\n" << targets;
+  if (!compared.empty()) std::cout << "\n" << compared;
   if (!absl::GetFlag(FLAGS_markdown_out).empty()) {
     std::string markdown = table;
     if (!targets.empty()) absl::StrAppend(&markdown, "\n", targets);
+    if (!compared.empty()) absl::StrAppend(&markdown, "\n", compared);
     if (absl::Status written =
             WriteFile(absl::GetFlag(FLAGS_markdown_out), markdown);
         !written.ok()) {

@@ -1,7 +1,7 @@
 // Runs bench/load end to end for about a second with tiny settings: it
-// generates a dev keystore, starts keyward_server as its child, drives a
-// sign and an RSA key exchange over unary calls and a Pipeline stream, and
-// writes its reports. Checks that every point did work without failures and
+// generates a dev keystore per backend (files, and a SoftHSM2 token),
+// starts a keyward_server child for each, drives a sign and an RSA key
+// exchange over unary calls and a Pipeline stream, and writes its reports. Checks that every point did work without failures and
 // that the figures are consistent.
 #include <sys/wait.h>
 
@@ -35,6 +35,7 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   const std::string markdown_path = tmp + "/load.md";
   const std::string command = absl::StrCat(
       "'", load, "'", " --operations=sign:ecdsa-p256,rsa-key-exchange:rsa-2048",
+      " --backends=file,pkcs11",
       " --transports=unary,stream --in_flight=2 --streams=1",
       " --warmup=100ms --duration=500ms --raw_duration=200ms --raw_threads=1",
       " --json_out='", json_path, "' --markdown_out='", markdown_path, "'");
@@ -46,12 +47,13 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   EXPECT_EQ(report["cpus"].get<int>() > 0, true);
   EXPECT_FALSE(report["cpu_model"].get<std::string>().empty());
   const nlohmann::json& points = report["points"];
-  ASSERT_EQ(points.size(), 4u);
+  ASSERT_EQ(points.size(), 8u);
   std::set<std::string> seen;
   for (const nlohmann::json& point : points) {
     const std::string name =
         absl::StrCat(point["operation"].get<std::string>(), " ",
-                     point["transport"].get<std::string>());
+                     point["transport"].get<std::string>(), " ",
+                     point["backend"].get<std::string>());
     seen.insert(name);
     SCOPED_TRACE(name);
     EXPECT_EQ(point["in_flight"].get<int>(), 2);
@@ -79,21 +81,37 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
                     point["raw_ops_per_second"].get<double>(),
                 1e-9);
   }
-  EXPECT_EQ(seen, (std::set<std::string>{"sign:ecdsa-p256 unary",
-                                         "sign:ecdsa-p256 stream",
-                                         "rsa-key-exchange:rsa-2048 unary",
-                                         "rsa-key-exchange:rsa-2048 stream"}));
+  std::set<std::string> expected;
+  for (const char* operation :
+       {"sign:ecdsa-p256", "rsa-key-exchange:rsa-2048"}) {
+    for (const char* transport : {"unary", "stream"}) {
+      for (const char* backend : {"file", "pkcs11"}) {
+        expected.insert(absl::StrCat(operation, " ", transport, " ", backend));
+      }
+    }
+  }
+  EXPECT_EQ(seen, expected);
 
-  // The Markdown table: a header, its rule and one row per point.
+  // The Markdown: the points table (a header, its rule and one row per
+  // point, file before pkcs11), then the backend comparison (a header, its
+  // rule and one row per pkcs11 point).
   const std::string markdown = ReadFile(markdown_path);
   const std::vector<std::string> lines =
       absl::StrSplit(markdown, '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 6u) << markdown;
+  ASSERT_EQ(lines.size(), 16u) << markdown;
   EXPECT_EQ(lines[0].rfind("| operation | transport | in flight |", 0), 0u);
   EXPECT_EQ(lines[2].rfind("| sign:ecdsa-p256 | unary | 2 |", 0), 0u)
       << lines[2];
-  EXPECT_EQ(lines[5].rfind("| rsa-key-exchange:rsa-2048 | stream | 2 |", 0), 0u)
-      << lines[5];
+  EXPECT_EQ(lines[3].rfind("| sign:ecdsa-p256 @pkcs11 | unary | 2 |", 0), 0u)
+      << lines[3];
+  EXPECT_EQ(
+      lines[9].rfind("| rsa-key-exchange:rsa-2048 @pkcs11 | stream | 2 |", 0),
+      0u)
+      << lines[9];
+  EXPECT_EQ(lines[10].rfind("| operation | backend | transport |", 0), 0u)
+      << lines[10];
+  EXPECT_EQ(lines[12].rfind("| sign:ecdsa-p256 | pkcs11 | unary | 2 |", 0), 0u)
+      << lines[12];
 }
 
 }  // namespace

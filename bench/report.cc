@@ -38,7 +38,8 @@ const PointResult* Find(const std::vector<PointResult>& points,
                         absl::string_view operation, Transport transport,
                         int in_flight) {
   for (const PointResult& point : points) {
-    if (point.operation == operation && point.transport == transport &&
+    if (point.backend == "file" && point.operation == operation &&
+        point.transport == transport &&
         point.in_flight == in_flight) {
       return &point;
     }
@@ -143,12 +144,16 @@ RunInfo CurrentRunInfo() {
   return info;
 }
 
+std::string PointResult::Label() const {
+  return backend == "file" ? operation : absl::StrCat(operation, " @", backend);
+}
+
 std::string PointLine(const PointResult& p) {
   return absl::StrFormat(
       "%-28s %-6s in_flight=%-4d %8.0f ops/s (raw %8.0f, x%s) p50=%sus "
       "p99=%sus server_cpu=%sus/op (crypto %sus, x%s) client_cpu=%sus/op "
       "cpu_bound=x%s other_load=%s cores errors=%d shed=%d",
-      p.operation, TransportName(p.transport), p.in_flight,
+      p.Label(), TransportName(p.transport), p.in_flight,
       p.load.OpsPerSecond(), p.RawOpsPerSecond(), Ratio(p.ThroughputRatio()),
       Number(Micros(p.load.latency.p50)), Number(Micros(p.load.latency.p99)),
       Number(p.ServerCpuMicrosPerOp()), Number(p.RawCpuMicrosPerOp()),
@@ -167,7 +172,7 @@ std::string MarkdownTable(const std::vector<PointResult>& points) {
       "--:|\n";
   for (const PointResult& p : points) {
     const std::vector<std::string> cells = {
-        p.operation,
+        p.Label(),
         TransportName(p.transport),
         absl::StrCat(p.in_flight),
         absl::StrFormat("%.0f", p.load.OpsPerSecond()),
@@ -189,6 +194,35 @@ std::string MarkdownTable(const std::vector<PointResult>& points) {
     absl::StrAppend(&out, "| ", absl::StrJoin(cells, " | "), " |\n");
   }
   return out;
+}
+
+std::string BackendsMarkdown(const std::vector<PointResult>& points) {
+  std::string rows;
+  for (const PointResult& p : points) {
+    if (p.backend == "file") continue;
+    for (const PointResult& file : points) {
+      if (file.backend != "file" || file.operation != p.operation ||
+          file.transport != p.transport || file.in_flight != p.in_flight) {
+        continue;
+      }
+      const double ops = file.load.OpsPerSecond();
+      const double cpu = file.ServerCpuMicrosPerOp();
+      absl::StrAppend(
+          &rows, "| ", p.operation, " | ", p.backend, " | ",
+          TransportName(p.transport), " | ", p.in_flight, " | ",
+          absl::StrFormat("%.0f", ops), " | ",
+          absl::StrFormat("%.0f", p.load.OpsPerSecond()), " | ",
+          Ratio(ops > 0 ? p.load.OpsPerSecond() / ops : NAN), " | ",
+          Number(cpu), " | ", Number(p.ServerCpuMicrosPerOp()), " | ",
+          Ratio(cpu > 0 ? p.ServerCpuMicrosPerOp() / cpu : NAN), " |\n");
+    }
+  }
+  if (rows.empty()) return "";
+  return absl::StrCat(
+      "| operation | backend | transport | in flight | file ops/s | backend "
+      "ops/s | throughput ratio | file server CPU µs/op | backend server CPU "
+      "µs/op | CPU ratio |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|\n",
+      rows);
 }
 
 std::string TargetsMarkdown(const std::vector<PointResult>& points) {
@@ -257,6 +291,7 @@ std::string JsonReport(const RunInfo& info,
   for (const PointResult& p : points) {
     nlohmann::ordered_json point;
     point["operation"] = p.operation;
+    point["backend"] = p.backend;
     point["transport"] = TransportName(p.transport);
     point["in_flight"] = p.in_flight;
     point["streams"] = p.streams;

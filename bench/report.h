@@ -16,6 +16,8 @@ namespace keyward::bench {
 // concurrency) with the raw OpenSSL baseline measured around it.
 struct PointResult {
   std::string operation;  // OperationSpec::Name()
+  // The keystore backend of the server measured: "file" or "pkcs11".
+  std::string backend = "file";
   Transport transport = Transport::kUnary;
   int in_flight = 0;
   int streams = 1;
@@ -34,6 +36,9 @@ struct PointResult {
   int raw_threads = 0;
   RawResult raw_before;
   RawResult raw_after;
+
+  // Label: the operation, followed by " @<backend>" unless it is "file".
+  std::string Label() const;
 
   // Raw throughput and CPU per operation over both raw measurements.
   double RawOpsPerSecond() const;
@@ -89,6 +94,12 @@ std::string MarkdownTable(const std::vector<PointResult>& points);
 // sign unary at 1), each with its figure and whether it is met. Empty when
 // none of those points was run.
 std::string TargetsMarkdown(const std::vector<PointResult>& points);
+
+// BackendsMarkdown compares every point of a backend other than "file"
+// with the file backend's point of the same operation, transport and
+// concurrency: throughput and server CPU per operation, and their ratios.
+// Empty when only one backend was measured.
+std::string BackendsMarkdown(const std::vector<PointResult>& points);
 
 // JsonReport: `info` and every point with all its figures, as JSON.
 std::string JsonReport(const RunInfo& info,

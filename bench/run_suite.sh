@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
-# run_suite.sh: the benchmark suite of issue 8 in one command (about 7
-# minutes on 2 cores when idle; up to twice that when points are disturbed
-# and repeated). Builds -c opt, then runs bench/load twice, each
-# against its own keyward_server child process:
+# run_suite.sh: the benchmark suite of issues 8 and 9 in one command (about
+# 10 minutes on 2 cores when idle; more when points are disturbed and
+# repeated). Builds -c opt, then runs bench/load three times and
+# bench/handshakes once, each against keyward_server child processes:
 #   1. RSA-2048, RSA-3072, ECDSA P-256, ECDSA P-384 and Ed25519 signs and the
 #      RSA-2048 key exchange, unary and streamed, at 1, 32 and 256 in flight
 #      (2 s warm-up + 5 s measured per point, raw OpenSSL 1 s before and 1 s
 #      after each point on as many threads as there are CPUs);
 #   2. an overload check: ECDSA P-256 signs far beyond what the server
 #      admits (limits.max_in_flight lowered to 64), where only
-#      RESOURCE_EXHAUSTED may fail.
+#      RESOURCE_EXHAUSTED may fail;
+#   3. the keystore backends side by side: the same operations against a
+#      server whose keys are files and one whose keys are in a SoftHSM2
+#      token (PKCS#11), 32 in flight;
+#   4. full TLS handshakes through the keyless edge against the same edge
+#      with a local key (bench/handshakes).
 # Writes bench/RESULTS.md (machine, date, commands, tables) and
-# bench/RESULTS.json / bench/RESULTS-overload.json. Exits 1 if any run
+# bench/RESULTS{,-overload,-backends,-handshakes}.json. Exits 1 if any run
 # reported failures (the results are written anyway).
 #
 #   bench/run_suite.sh [extra bench/load flags, e.g. --duration=10s]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bazel build -c opt //bench:load
+bazel build -c opt //bench:load //bench:handshakes
 # Resolved now: bazel-bin follows whichever configuration was built last.
-load="$(bazel info -c opt bazel-bin 2>/dev/null)/bench/load"
+bin="$(bazel info -c opt bazel-bin 2>/dev/null)/bench"
+load=$bin/load
+handshakes=$bin/handshakes
 
 operations=sign:rsa-2048,sign:rsa-3072,sign:ecdsa-p256,sign:ecdsa-p384,sign:ed25519,rsa-key-exchange:rsa-2048
 # A point during which other processes took more than 0.15 cores is run
@@ -28,6 +35,12 @@ operations=sign:rsa-2048,sign:rsa-3072,sign:ecdsa-p256,sign:ecdsa-p384,sign:ed25
 suite_flags=(--operations=$operations --transports=unary,stream
   --in_flight=1,32,256 --warmup=2s --duration=5s --raw_duration=2s
   --retry_disturbed=1 "$@")
+backend_flags=(--backends=file,pkcs11
+  --operations=sign:rsa-2048,sign:ecdsa-p256,sign:ed25519,rsa-key-exchange:rsa-2048
+  --transports=unary,stream --in_flight=32 --warmup=2s --duration=5s
+  --raw_duration=2s "$@")
+handshake_flags=(--key=rsa-2048 --tls_versions=1.3,1.2 --connections=1,16,64
+  --warmup=1s --duration=4s --rounds=2)
 overload_flags=(--operations=sign:ecdsa-p256 --transports=unary,stream
   --in_flight=256 --server_max_in_flight=64 --allow_shedding
   --warmup=2s --duration=5s --raw_duration=2s "$@")
@@ -44,6 +57,12 @@ status=0
   --command="bench/run_suite.sh: load ${overload_flags[*]}" \
   --markdown_out="$tmp/overload.md" --json_out=bench/RESULTS-overload.json ||
   status=1
+"$load" "${backend_flags[@]}" \
+  --command="bench/run_suite.sh: load ${backend_flags[*]}" \
+  --markdown_out="$tmp/backends.md" --json_out=bench/RESULTS-backends.json ||
+  status=1
+"$handshakes" "${handshake_flags[@]}" --markdown_out="$tmp/handshakes.md" \
+  --json_out=bench/RESULTS-handshakes.json || status=1
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
@@ -60,6 +79,8 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "- Command: \`bench/run_suite.sh $*\`, i.e."
   echo "  - \`bazel-bin/bench/load ${suite_flags[*]}\`"
   echo "  - \`bazel-bin/bench/load ${overload_flags[*]}\`"
+  echo "  - \`bazel-bin/bench/load ${backend_flags[*]}\`"
+  echo "  - \`bazel-bin/bench/handshakes ${handshake_flags[*]}\`"
   echo "- Server: \`bazel build -c opt //service:keyward_server\` started by the"
   echo "  load generator as a child process on 127.0.0.1, mutual TLS, the dev"
   echo "  keystore, default limits (except the overload run), audit log to a"
@@ -76,6 +97,22 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "## Overload (limits.max_in_flight = 64; RESOURCE_EXHAUSTED is shedding)"
   echo
   sed '/^$/,$d' "$tmp/overload.md"
+  echo
+  echo "## Keystore backends: PKCS#11 (SoftHSM2) against files, same run"
+  echo
+  echo "Each backend has its own keyward_server child and dev keystore (the"
+  echo "same key types; the pkcs11 keys live in a SoftHSM2 token made for the"
+  echo "run). Ratio = PKCS#11 ÷ file."
+  echo
+  sed -n '/^| operation | backend |/,$p' "$tmp/backends.md"
+  echo
+  echo "## Full TLS handshakes through the edge: keyless against a local key"
+  echo
+  echo "\`//bench:handshakes\`: the same keyward_edge binary, once with its key"
+  echo "in the key service (keyward provider) and once with the key file; ratio"
+  echo "= keyless ÷ local. CPU of the keyless edge includes the key service."
+  echo
+  cat "$tmp/handshakes.md"
   echo
   echo "## Columns"
   echo
@@ -108,6 +145,5 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   fi
 } > bench/RESULTS.md
 
-echo "run_suite: wrote bench/RESULTS.md, bench/RESULTS.json and" \
-  "bench/RESULTS-overload.json" >&2
+echo "run_suite: wrote bench/RESULTS.md and bench/RESULTS*.json" >&2
 exit $status

@@ -36,4 +36,18 @@ std::string RunfilePath(const std::string& workspace_relative) {
   return "";
 }
 
+void UseTestEnvironment(const std::string& scratch_dir) {
+  if (std::getenv("TEST_SRCDIR") == nullptr) {
+    const std::string marker = "service/keyward_server";
+    const std::string path = RunfilePath(marker);
+    const std::string suffix = absl::StrCat("/", kWorkspace, "/", marker);
+    if (path.size() > suffix.size()) {
+      setenv("TEST_SRCDIR", path.substr(0, path.size() - suffix.size()).c_str(),
+             1);
+    }
+    setenv("TEST_WORKSPACE", kWorkspace, 1);
+  }
+  setenv("TEST_TMPDIR", scratch_dir.c_str(), 1);
+}
+
 }  // namespace keyward::bench

@@ -11,6 +11,12 @@ namespace keyward::bench {
 // <this executable>.runfiles; the first that exists. "" when none does.
 std::string RunfilePath(const std::string& workspace_relative);
 
+// UseTestEnvironment: the process helpers shared with the tests
+// (tests/support, clients/edge/testing) find runfiles and scratch space
+// through the variables a Bazel test gets. Outside a test this points them
+// at this binary's runfiles and at `scratch_dir` (TEST_TMPDIR).
+void UseTestEnvironment(const std::string& scratch_dir);
+
 }  // namespace keyward::bench
 
 #endif  // KEYWARD_BENCH_RUNFILES_H_
