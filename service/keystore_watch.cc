@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,13 @@ std::string KeystoreFingerprint(const std::string& directory) {
          {&key.private_key_file(), &key.certificate_chain_file(),
           &key.passphrase_file()}) {
       if (!file->empty()) Describe(absl::StrCat(directory, "/", *file), &out);
+    }
+    // The PIN file of each PKCS #11 token the entry uses.
+    for (const std::optional<keystore::Pkcs11Token>* token :
+         {&spec.key_token, &spec.certificate_token}) {
+      if (token->has_value() && !(*token)->pin_file().empty()) {
+        Describe(absl::StrCat(directory, "/", (*token)->pin_file()), &out);
+      }
     }
   }
   return out;

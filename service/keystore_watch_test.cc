@@ -108,6 +108,33 @@ TEST(KeystoreWatchTest, EachNamedFileIsWatchedAndEachChangeReportedOnce) {
   EXPECT_TRUE(watch.CheckOnce());
 }
 
+// A key on a PKCS #11 token: its token's PIN file and its certificate
+// chain file are part of the keystore; the token itself is not a file.
+TEST(KeystoreWatchTest, TokenPinFileIsWatched) {
+  const std::string dir = NewDirectory();
+  Write(dir + "/manifest.textproto", R"pb(
+    pkcs11_token {
+      token_label: "hsm"
+      module_path: "/usr/lib/softhsm/libsofthsm2.so"
+      pin_file: "hsm.pin"
+    }
+    key {
+      name: "api"
+      pkcs11_uri: "pkcs11:token=hsm;object=api"
+      certificate_chain_file: "api.crt"
+    }
+  )pb");
+  Write(dir + "/hsm.pin", "1234");
+  Write(dir + "/api.crt", "chain");
+  KeystoreWatch watch(dir);
+  EXPECT_FALSE(watch.CheckOnce());
+  Write(dir + "/hsm.pin", "12345");
+  EXPECT_TRUE(watch.CheckOnce());
+  EXPECT_FALSE(watch.CheckOnce());
+  Write(dir + "/api.crt", "a longer chain");
+  EXPECT_TRUE(watch.CheckOnce());
+}
+
 TEST(KeystoreWatchTest, ManifestNamingNewFilesAndBrokenManifests) {
   const std::string dir = NewDirectory();
   WriteKeystore(dir);
