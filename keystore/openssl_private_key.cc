@@ -27,28 +27,9 @@ absl::StatusOr<std::unique_ptr<OpenSslPrivateKey>> OpenSslPrivateKey::Create(
       new OpenSslPrivateKey(std::move(key), *type, std::move(decrypter)));
 }
 
-absl::StatusOr<std::string> OpenSslPrivateKey::SignMessage(
-    v1::SignatureScheme scheme, absl::string_view message) const {
-  if (scheme == v1::SIGNATURE_SCHEME_ED25519) {
-    if (absl::Status status = CheckSchemeForKey(scheme, type_.algorithm);
-        !status.ok()) {
-      return status;
-    }
-    return EvpSignEd25519(key_.get(), message);
-  }
-  absl::StatusOr<std::string> digest =
-      DigestOfMessage(scheme, type_.algorithm, message);
-  if (!digest.ok()) return digest.status();
-  return SignCheckedDigest(scheme, *digest);
-}
-
-absl::StatusOr<std::string> OpenSslPrivateKey::SignDigest(
-    v1::SignatureScheme scheme, absl::string_view digest) const {
-  if (absl::Status status = CheckDigestRequest(scheme, type_.algorithm, digest);
-      !status.ok()) {
-    return status;
-  }
-  return SignCheckedDigest(scheme, digest);
+absl::StatusOr<std::string> OpenSslPrivateKey::SignPureEd25519(
+    absl::string_view message) const {
+  return EvpSignEd25519(key_.get(), message);
 }
 
 absl::StatusOr<std::string> OpenSslPrivateKey::SignCheckedDigest(

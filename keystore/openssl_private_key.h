@@ -14,6 +14,7 @@
 #include "keystore/key_type.h"
 #include "keystore/openssl_ptr.h"
 #include "keystore/private_key.h"
+#include "keystore/sign_request.h"
 #include "keyward/v1/types.pb.h"
 
 namespace keyward::keystore {
@@ -22,7 +23,7 @@ namespace keyward::keystore {
 // bits), ECDSA P-256/P-384 or Ed25519 private key. Immutable; safe for
 // concurrent use (signing contexts are reused, one thread at a time:
 // EvpSigner).
-class OpenSslPrivateKey final : public PrivateKey {
+class OpenSslPrivateKey final : public SchemeCheckedKey {
  public:
   // Create takes ownership of `key`, a private key. InvalidArgument for
   // null; FailedPrecondition when ClassifyKey refuses the key (weak RSA,
@@ -36,12 +37,8 @@ class OpenSslPrivateKey final : public PrivateKey {
 
   const KeyType& type() const { return type_; }
 
-  // See PrivateKey. A signature that fails the RSA self-check (Lenstra)
-  // is wiped, never returned: Internal.
-  absl::StatusOr<std::string> SignMessage(
-      v1::SignatureScheme scheme, absl::string_view message) const override;
-  absl::StatusOr<std::string> SignDigest(
-      v1::SignatureScheme scheme, absl::string_view digest) const override;
+  // See PrivateKey and SchemeCheckedKey. A signature that fails the RSA
+  // self-check (Lenstra) is wiped, never returned: Internal.
   absl::StatusOr<handshake::SecretBytes> DecryptPreMaster(
       absl::string_view ciphertext, uint16_t client_version) const override;
 
@@ -53,10 +50,12 @@ class OpenSslPrivateKey final : public PrivateKey {
         decrypter_(std::move(decrypter)),
         signer_(key_.get()) {}
 
-  // SignCheckedDigest signs a digest of the right length and, for RSA,
-  // verifies the signature before returning it.
-  absl::StatusOr<std::string> SignCheckedDigest(v1::SignatureScheme scheme,
-                                                absl::string_view digest) const;
+  v1::KeyAlgorithm algorithm() const override { return type_.algorithm; }
+  absl::StatusOr<std::string> SignPureEd25519(
+      absl::string_view message) const override;
+  // For RSA, also verifies the signature before returning it.
+  absl::StatusOr<std::string> SignCheckedDigest(
+      v1::SignatureScheme scheme, absl::string_view digest) const override;
 
   const EvpPkeyPtr key_;
   const KeyType type_;

@@ -73,4 +73,28 @@ absl::StatusOr<std::string> DigestOfMessage(v1::SignatureScheme scheme,
   return std::string(reinterpret_cast<char*>(digest), length);
 }
 
+absl::StatusOr<std::string> SchemeCheckedKey::SignMessage(
+    v1::SignatureScheme scheme, absl::string_view message) const {
+  if (scheme == v1::SIGNATURE_SCHEME_ED25519) {
+    if (absl::Status status = CheckSchemeForKey(scheme, algorithm());
+        !status.ok()) {
+      return status;
+    }
+    return SignPureEd25519(message);
+  }
+  absl::StatusOr<std::string> digest =
+      DigestOfMessage(scheme, algorithm(), message);
+  if (!digest.ok()) return digest.status();
+  return SignCheckedDigest(scheme, *digest);
+}
+
+absl::StatusOr<std::string> SchemeCheckedKey::SignDigest(
+    v1::SignatureScheme scheme, absl::string_view digest) const {
+  if (absl::Status status = CheckDigestRequest(scheme, algorithm(), digest);
+      !status.ok()) {
+    return status;
+  }
+  return SignCheckedDigest(scheme, digest);
+}
+
 }  // namespace keyward::keystore

@@ -206,34 +206,14 @@ absl::Status Pkcs11PrivateKey::ProvePossession() const {
   return absl::InternalError("no scheme fits the key");
 }
 
-absl::StatusOr<std::string> Pkcs11PrivateKey::SignMessage(
-    v1::SignatureScheme scheme, absl::string_view message) const {
-  if (scheme == v1::SIGNATURE_SCHEME_ED25519) {
-    if (absl::Status status = CheckSchemeForKey(scheme, type_.algorithm);
-        !status.ok()) {
-      return status;
-    }
-    // CKM_EDDSA without parameters is Ed25519 PureEdDSA (PKCS #11 3.0
-    // §2.3.14).
-    CK_MECHANISM mechanism = {CKM_EDDSA, nullptr, 0};
-    absl::StatusOr<SecretBytes> signature =
-        object_->Sign(mechanism, message, 64);
-    if (!signature.ok()) return signature.status();
-    return Public(*std::move(signature));
-  }
-  absl::StatusOr<std::string> digest =
-      DigestOfMessage(scheme, type_.algorithm, message);
-  if (!digest.ok()) return digest.status();
-  return SignCheckedDigest(scheme, *digest);
-}
-
-absl::StatusOr<std::string> Pkcs11PrivateKey::SignDigest(
-    v1::SignatureScheme scheme, absl::string_view digest) const {
-  if (absl::Status status = CheckDigestRequest(scheme, type_.algorithm, digest);
-      !status.ok()) {
-    return status;
-  }
-  return SignCheckedDigest(scheme, digest);
+absl::StatusOr<std::string> Pkcs11PrivateKey::SignPureEd25519(
+    absl::string_view message) const {
+  // CKM_EDDSA without parameters is Ed25519 PureEdDSA (PKCS #11 3.0
+  // §2.3.14).
+  CK_MECHANISM mechanism = {CKM_EDDSA, nullptr, 0};
+  absl::StatusOr<SecretBytes> signature = object_->Sign(mechanism, message, 64);
+  if (!signature.ok()) return signature.status();
+  return Public(*std::move(signature));
 }
 
 absl::StatusOr<std::string> Pkcs11PrivateKey::SignCheckedDigest(

@@ -14,6 +14,7 @@
 #include "keystore/openssl_ptr.h"
 #include "keystore/pkcs11/key_object.h"
 #include "keystore/private_key.h"
+#include "keystore/sign_request.h"
 #include "keyward/v1/types.pb.h"
 
 namespace keyward::keystore::pkcs11 {
@@ -48,7 +49,7 @@ namespace keyward::keystore::pkcs11 {
 // Immutable; safe for concurrent use (see KeyObject for sessions, retries
 // and token loss: an operation fails with Unavailable while the token is
 // gone and works again once it is back).
-class Pkcs11PrivateKey final : public PrivateKey {
+class Pkcs11PrivateKey final : public SchemeCheckedKey {
  public:
   // Create binds to `object`, whose public key is `public_key` (owned; from
   // the certificate). It checks that the token's object has the key type
@@ -64,14 +65,10 @@ class Pkcs11PrivateKey final : public PrivateKey {
 
   const KeyType& type() const { return type_; }
 
-  // See PrivateKey. Token failures: Unavailable while the token is gone,
-  // Internal otherwise (e.g. a mechanism the token lacks:
-  // CKR_MECHANISM_INVALID). A signature that fails the RSA self-check is
-  // wiped, never returned: Internal.
-  absl::StatusOr<std::string> SignMessage(
-      v1::SignatureScheme scheme, absl::string_view message) const override;
-  absl::StatusOr<std::string> SignDigest(
-      v1::SignatureScheme scheme, absl::string_view digest) const override;
+  // See PrivateKey and SchemeCheckedKey. Token failures: Unavailable
+  // while the token is gone, Internal otherwise (e.g. a mechanism the token
+  // lacks: CKR_MECHANISM_INVALID). A signature that fails the RSA
+  // self-check is wiped, never returned: Internal.
   absl::StatusOr<handshake::SecretBytes> DecryptPreMaster(
       absl::string_view ciphertext, uint16_t client_version) const override;
 
@@ -82,9 +79,11 @@ class Pkcs11PrivateKey final : public PrivateKey {
         public_key_(std::move(public_key)),
         type_(type) {}
 
-  // SignCheckedDigest signs a digest whose scheme and length were checked.
-  absl::StatusOr<std::string> SignCheckedDigest(v1::SignatureScheme scheme,
-                                                absl::string_view digest) const;
+  v1::KeyAlgorithm algorithm() const override { return type_.algorithm; }
+  absl::StatusOr<std::string> SignPureEd25519(
+      absl::string_view message) const override;
+  absl::StatusOr<std::string> SignCheckedDigest(
+      v1::SignatureScheme scheme, absl::string_view digest) const override;
   // ProvePossession signs a fixed message and verifies it (ECDSA, Ed25519).
   absl::Status ProvePossession() const;
 
