@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <memory>
 #include <string>
 #include <thread>
@@ -97,9 +98,12 @@ absl::Status OneConnection(SSL_CTX* ctx, const HandshakeLoadOptions& options) {
     return absl::InternalError(
         absl::StrCat("SSL setup: ", OpenSslErrors()));
   }
-  if (SSL_connect(ssl.get()) != 1) {
-    return absl::UnavailableError(
-        absl::StrCat("handshake: ", OpenSslErrors()));
+  if (const int rc = SSL_connect(ssl.get()); rc != 1) {
+    const int error = SSL_get_error(ssl.get(), rc);
+    return absl::UnavailableError(absl::StrCat(
+        "handshake: SSL_get_error ", error,
+        error == SSL_ERROR_SYSCALL ? absl::StrCat(" (errno ", errno, ")") : "",
+        ": ", OpenSslErrors()));
   }
   const std::string request =
       absl::StrCat("GET / HTTP/1.0\r\nHost: ", options.host, "\r\n\r\n");
