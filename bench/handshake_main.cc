@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -82,19 +83,16 @@ struct Totals {
                : 0;
   }
   double CpuMicrosPerHandshake() const {
-    return handshakes > 0
-               ? absl::ToDoubleMicroseconds(cpu) / static_cast<double>(handshakes)
-               : 0;
+    return handshakes > 0 ? absl::ToDoubleMicroseconds(cpu) /
+                                static_cast<double>(handshakes)
+                          : 0;
   }
-  // The worst window's p50 and p99.
-  absl::Duration WorstP50() const {
+  // The worst window's value of `percentile` (e.g. &LatencySummary::p99).
+  absl::Duration Worst(absl::Duration LatencySummary::*percentile) const {
     absl::Duration worst;
-    for (const LatencySummary& l : latencies) worst = std::max(worst, l.p50);
-    return worst;
-  }
-  absl::Duration WorstP99() const {
-    absl::Duration worst;
-    for (const LatencySummary& l : latencies) worst = std::max(worst, l.p99);
+    for (const LatencySummary& l : latencies) {
+      worst = std::max(worst, l.*percentile);
+    }
     return worst;
   }
 };
@@ -126,8 +124,7 @@ absl::Status MeasureWindow(const HandshakeLoadOptions& options,
   std::optional<absl::Duration> closed;
   HandshakeWindowHooks hooks{[&] { opened = CpuOf(serving); },
                              [&] { closed = CpuOf(serving); }};
-  absl::StatusOr<HandshakeLoadResult> result =
-      RunHandshakeLoad(options, hooks);
+  absl::StatusOr<HandshakeLoadResult> result = RunHandshakeLoad(options, hooks);
   if (!result.ok()) return result.status();
   if (!opened.has_value() || !closed.has_value()) {
     return absl::InternalError("a serving process's CPU time is unreadable");
@@ -151,9 +148,11 @@ std::string PointLine(const Point& p) {
       "%.0fus/hs)  keyless %7.1f hs/s (p50 %sus p99 %sus, cpu %.0fus/hs)  "
       "ratio x%.2f  errors %d/%d",
       p.tls_version, p.connections, p.local.PerSecond(),
-      Micros(p.local.WorstP50()), Micros(p.local.WorstP99()),
+      Micros(p.local.Worst(&LatencySummary::p50)),
+      Micros(p.local.Worst(&LatencySummary::p99)),
       p.local.CpuMicrosPerHandshake(), p.keyless.PerSecond(),
-      Micros(p.keyless.WorstP50()), Micros(p.keyless.WorstP99()),
+      Micros(p.keyless.Worst(&LatencySummary::p50)),
+      Micros(p.keyless.Worst(&LatencySummary::p99)),
       p.keyless.CpuMicrosPerHandshake(), p.Ratio(), p.local.errors,
       p.keyless.errors);
 }
@@ -167,13 +166,17 @@ std::string MarkdownTable(const std::string& key,
       "|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Point& p : points) {
     absl::StrAppendFormat(
-        &out, "| %s | %s | %d | %.0f | %.0f | %.2f | %s / %s | %s / %s | %.0f "
-              "| %.0f | %d |\n",
+        &out,
+        "| %s | %s | %d | %.0f | %.0f | %.2f | %s / %s | %s / %s | %.0f "
+        "| %.0f | %d |\n",
         key, p.tls_version, p.connections, p.local.PerSecond(),
-        p.keyless.PerSecond(), p.Ratio(), Micros(p.local.WorstP50()),
-        Micros(p.local.WorstP99()), Micros(p.keyless.WorstP50()),
-        Micros(p.keyless.WorstP99()), p.local.CpuMicrosPerHandshake(),
-        p.keyless.CpuMicrosPerHandshake(), p.local.errors + p.keyless.errors);
+        p.keyless.PerSecond(), p.Ratio(),
+        Micros(p.local.Worst(&LatencySummary::p50)),
+        Micros(p.local.Worst(&LatencySummary::p99)),
+        Micros(p.keyless.Worst(&LatencySummary::p50)),
+        Micros(p.keyless.Worst(&LatencySummary::p99)),
+        p.local.CpuMicrosPerHandshake(), p.keyless.CpuMicrosPerHandshake(),
+        p.local.errors + p.keyless.errors);
   }
   return out;
 }
@@ -251,9 +254,8 @@ int Main(int argc, char** argv) {
   const std::string host = absl::StrCat(key, ".dev.keyward.test");
 
   const bool own_work_dir = absl::GetFlag(FLAGS_work_dir).empty();
-  const std::string work_dir = own_work_dir
-                                   ? MakeTempDir("keyward-handshakes.")
-                                   : absl::GetFlag(FLAGS_work_dir);
+  const std::string work_dir = own_work_dir ? MakeTempDir("keyward-handshakes.")
+                                            : absl::GetFlag(FLAGS_work_dir);
   if (work_dir.empty()) {
     std::cerr << "handshakes: cannot create a work directory\n";
     return 1;
@@ -275,14 +277,14 @@ int Main(int argc, char** argv) {
     return 1;
   }
   const std::string config = work_dir + "/edge-openssl.cnf";
-  edge::testing::WriteOpenSslConfig(
-      config, {(*service)->endpoint(), &*keystore, "5s"});
+  edge::testing::WriteOpenSslConfig(config,
+                                    {(*service)->endpoint(), &*keystore, "5s"});
   const std::string chain = absl::StrCat(keystore->dir, "/keys/", key, ".crt");
   absl::StatusOr<std::unique_ptr<EdgeProcess>> keyless = EdgeProcess::Start(
       config, {{chain, absl::StrCat("keyward:host=", host)}});
   absl::StatusOr<std::unique_ptr<EdgeProcess>> local = EdgeProcess::Start(
-      config, {{chain, absl::StrCat("file:", keystore->dir, "/keys/", key,
-                                    ".key")}});
+      config,
+      {{chain, absl::StrCat("file:", keystore->dir, "/keys/", key, ".key")}});
   if (!keyless.ok() || !local.ok()) {
     std::cerr << "handshakes: edge: "
               << (keyless.ok() ? local.status() : keyless.status()).message()
@@ -341,7 +343,8 @@ int Main(int argc, char** argv) {
   const std::string table = MarkdownTable(key, points);
   std::cout << "\n" << table;
   if (!absl::GetFlag(FLAGS_markdown_out).empty()) {
-    if (absl::Status written = WriteFile(absl::GetFlag(FLAGS_markdown_out), table);
+    if (absl::Status written =
+            WriteFile(absl::GetFlag(FLAGS_markdown_out), table);
         !written.ok()) {
       std::cerr << "handshakes: " << written.message() << "\n";
       failed = true;

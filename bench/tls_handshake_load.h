@@ -39,17 +39,10 @@ struct HandshakeLoadResult {
   // From the start of the TCP connect to the end of the response.
   LatencySummary latency;
   absl::Duration window;
-
-  double HandshakesPerSecond() const {
-    return window > absl::ZeroDuration()
-               ? static_cast<double>(handshakes) /
-                     absl::ToDoubleSeconds(window)
-               : 0;
-  }
 };
 
-// WindowHooks run on the load's own thread at the measured window's edges
-// (after the warm-up, and at its end), e.g. to read CPU counters.
+// HandshakeWindowHooks run on the load's own thread at the measured window's
+// edges (after the warm-up, and at its end), e.g. to read CPU counters.
 struct HandshakeWindowHooks {
   std::function<void()> opened;
   std::function<void()> closed;
