@@ -73,14 +73,6 @@ absl::StatusOr<std::string> SignWithContext(EVP_PKEY_CTX* ctx,
   return signature;
 }
 
-absl::StatusOr<std::string> EvpSignDigest(EVP_PKEY* key,
-                                          v1::SignatureScheme scheme,
-                                          absl::string_view digest) {
-  absl::StatusOr<EvpPkeyCtxPtr> ctx = NewSignContext(key, scheme);
-  if (!ctx.ok()) return ctx.status();
-  return SignWithContext(ctx->get(), digest);
-}
-
 absl::Status EvpVerifyDigest(EVP_PKEY* key, v1::SignatureScheme scheme,
                              absl::string_view digest,
                              absl::string_view signature) {

@@ -17,27 +17,22 @@ namespace keyward::keystore {
 // have checked that `scheme` fits `key` (SchemeFitsAlgorithm) and that
 // `digest` has the scheme's length; `key` is never owned.
 
-// EvpSignDigest signs `digest` with `key` for `scheme`, which must not be
-// ED25519: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2; for RSA_PKCS1_MD5_SHA1 the 36
-// bytes are signed without a DigestInfo, RFC 4346 §7.4.3), RSASSA-PSS with
-// MGF1 over the same hash and a salt as long as the hash (RFC 8446
-// §4.2.3), or ECDSA with a DER-encoded signature (RFC 8446 §4.2.3).
-// Internal, with OpenSSL's reason, when OpenSSL fails.
-absl::StatusOr<std::string> EvpSignDigest(EVP_PKEY* key,
-                                          v1::SignatureScheme scheme,
-                                          absl::string_view digest);
-
 // NewSignContext prepares a context that signs digests with `key` for
-// `scheme` (EvpSignDigest's parameters); it holds a reference to `key`.
-// SignWithContext signs one digest with such a context, which may then sign
-// again (one thread at a time). EvpSignDigest is the two in one.
+// `scheme`, which must not be ED25519: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2;
+// for RSA_PKCS1_MD5_SHA1 the 36 bytes are signed without a DigestInfo,
+// RFC 4346 §7.4.3), RSASSA-PSS with MGF1 over the same hash and a salt as
+// long as the hash (RFC 8446 §4.2.3), or ECDSA with a DER-encoded signature
+// (RFC 8446 §4.2.3); it holds a reference to `key`. SignWithContext signs
+// one digest with such a context, which may then sign again (one thread at
+// a time; EvpSigner keeps them). Internal, with OpenSSL's reason, when
+// OpenSSL fails.
 absl::StatusOr<EvpPkeyCtxPtr> NewSignContext(EVP_PKEY* key,
                                              v1::SignatureScheme scheme);
 absl::StatusOr<std::string> SignWithContext(EVP_PKEY_CTX* ctx,
                                             absl::string_view digest);
 
 // EvpVerifyDigest checks `signature` over `digest` with the public half of
-// `key`, with the same parameters as EvpSignDigest. Internal when it does
+// `key`, with the same parameters as NewSignContext. Internal when it does
 // not verify or OpenSSL fails.
 absl::Status EvpVerifyDigest(EVP_PKEY* key, v1::SignatureScheme scheme,
                              absl::string_view digest,

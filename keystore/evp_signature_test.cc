@@ -3,6 +3,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "handshake/testing/status_matchers.h"
+#include "keystore/evp_signer.h"
 #include "keystore/testing/test_keys.h"
 
 namespace keyward::keystore {
@@ -22,7 +23,7 @@ TEST(EvpSignatureTest, VerifyRejectsADamagedSignature) {
        {v1::SIGNATURE_SCHEME_RSA_PKCS1_SHA256,
         v1::SIGNATURE_SCHEME_RSA_PSS_RSAE_SHA256}) {
     absl::StatusOr<std::string> signature =
-        EvpSignDigest(key->get(), scheme, digest);
+        EvpSigner(key->get()).SignDigest(scheme, digest);
     ASSERT_THAT(signature, IsOk());
     ASSERT_EQ(signature->size(), 256u);
     EXPECT_THAT(EvpVerifyDigest(key->get(), scheme, digest, *signature),
@@ -47,8 +48,9 @@ TEST(EvpSignatureTest, EcdsaSignaturesAreDer) {
   absl::StatusOr<EvpPkeyPtr> key = testing::GenerateKey("p256");
   ASSERT_THAT(key, IsOk());
   absl::StatusOr<std::string> signature =
-      EvpSignDigest(key->get(), v1::SIGNATURE_SCHEME_ECDSA_SECP256R1_SHA256,
-                    std::string(32, '\x01'));
+      EvpSigner(key->get())
+          .SignDigest(v1::SIGNATURE_SCHEME_ECDSA_SECP256R1_SHA256,
+                      std::string(32, '\x01'));
   ASSERT_THAT(signature, IsOk());
   // SEQUENCE { INTEGER r, INTEGER s }, at most 72 bytes for P-256.
   ASSERT_GE(signature->size(), 8u);

@@ -15,9 +15,9 @@
 
 namespace keyward::keystore {
 
-// EvpSigner signs digests with one key as EvpSignDigest does, but keeps the
-// prepared OpenSSL contexts (one per scheme and concurrent signer) for
-// reuse: setting a context up (fetching the algorithm from the provider,
+// EvpSigner signs digests with one key (NewSignContext, SignWithContext),
+// keeping the prepared OpenSSL contexts (one per scheme and concurrent signer)
+// for reuse: setting a context up (fetching the algorithm from the provider,
 // initialising, setting the scheme's parameters) costs about as much as an
 // ECDSA signature itself. A context is used by one thread at a time and
 // returned after each signature; one that failed is dropped. At most
@@ -32,7 +32,8 @@ class EvpSigner {
   EvpSigner(const EvpSigner&) = delete;
   EvpSigner& operator=(const EvpSigner&) = delete;
 
-  // SignDigest: see EvpSignDigest, whose preconditions apply.
+  // SignDigest signs `digest` for `scheme` as NewSignContext describes;
+  // its preconditions apply.
   absl::StatusOr<std::string> SignDigest(v1::SignatureScheme scheme,
                                          absl::string_view digest) const;
 
