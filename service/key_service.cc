@@ -56,10 +56,11 @@ grpc::ServerUnaryReactor* KeyService::Serve(
     Complete(context, reactor, record, std::move(admitted), std::nullopt);
     return reactor;
   }
-  // Admitted work waits in the pool's queue holding its ticket, so the
-  // admission limits bound everything accepted and not yet answered, and
-  // calls beyond them are refused at once instead of queueing in gRPC.
-  pool_->Schedule([this, context, reactor, &request, response, operation,
+  // Admitted work runs on this thread or waits in the pool's queue, holding
+  // its ticket, so the admission limits bound everything accepted and not
+  // yet answered; the pool's inline limit keeps a gRPC thread free, so calls
+  // beyond them are refused at once instead of queueing in gRPC.
+  pool_->Run([this, context, reactor, &request, response, operation,
                    record = std::move(record),
                    ticket = std::move(ticket)]() mutable {
     OperationFacts facts;

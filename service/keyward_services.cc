@@ -40,7 +40,9 @@ KeywardServices::KeywardServices(
       admission_(LimitsWithDefaults(config.limits())),
       monitor_(&admission_, audit_.get(), metrics_.get()),
       pool_(static_cast<int>(
-          LimitsWithDefaults(config.limits()).worker_threads())),
+                LimitsWithDefaults(config.limits()).worker_threads()),
+            static_cast<int>(
+                LimitsWithDefaults(config.limits()).inline_operations())),
       reloader_(keystore_.get(), metrics_.get()),
       key_service_(keystore_.get(), &pool_, &monitor_,
                    KeyServiceOptions{LimitsWithDefaults(config.limits())

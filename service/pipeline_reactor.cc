@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <optional>
 #include <utility>
+#include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -39,13 +41,62 @@ PipelineReactor::PipelineReactor(grpc::CallbackServerContext* context,
   StartRead(&read_buffer_);
 }
 
-void PipelineReactor::OnReadDone(bool ok) {
+namespace {
+
+// Responses that were ready together go out in one message (on a stream
+// that batches) of at most this many entries, closed once it passed
+// kResponseBatchBytes.
+constexpr int kMaxResponsesPerMessage = 256;
+constexpr size_t kResponseBatchBytes = 64 * 1024;
+
+// A request of a message, with why it is malformed if it is.
+struct Unbatched {
   std::unique_ptr<v1::PipelineRequest> request;
-  if (ok) {
-    request = std::make_unique<v1::PipelineRequest>(std::move(read_buffer_));
+  absl::Status malformed;
+};
+
+// The requests `message` carries: itself, or the entries of its batch
+// (and itself too, refused, when it also has an operation).
+std::vector<Unbatched> Unbatch(v1::PipelineRequest message) {
+  std::vector<Unbatched> out;
+  if (message.batch().empty()) {
+    out.push_back({std::make_unique<v1::PipelineRequest>(std::move(message)),
+                   absl::OkStatus()});
+    return out;
   }
-  bool accepted = false;
-  bool over_stream_limit = false;
+  out.reserve(message.batch_size() + 1);
+  for (v1::PipelineRequest& entry : *message.mutable_batch()) {
+    absl::Status malformed =
+        entry.batch().empty()
+            ? absl::OkStatus()
+            : absl::InvalidArgumentError(
+                  "PipelineRequest.batch: an entry of a batch carries no "
+                  "batch of its own");
+    out.push_back({std::make_unique<v1::PipelineRequest>(std::move(entry)),
+                   std::move(malformed)});
+  }
+  if (message.operation_case() != v1::PipelineRequest::OPERATION_NOT_SET) {
+    message.clear_batch();
+    out.push_back({std::make_unique<v1::PipelineRequest>(std::move(message)),
+                   absl::InvalidArgumentError(
+                       "PipelineRequest: a message with a batch carries no "
+                       "operation of its own")});
+  }
+  return out;
+}
+
+}  // namespace
+
+void PipelineReactor::OnReadDone(bool ok) {
+  std::vector<Unbatched> requests;
+  bool batched = false;
+  if (ok) {
+    batched = !read_buffer_.batch().empty();
+    requests = Unbatch(std::move(read_buffer_));
+    read_buffer_.Clear();
+  }
+  // Whether each request is over the stream's limit.
+  std::vector<bool> over_stream_limit;
   Steps steps;
   {
     MutexLock lock(&mu_);
@@ -53,44 +104,67 @@ void PipelineReactor::OnReadDone(bool ok) {
     if (ok && !broken_) {
       // Every accepted request is answered through Complete, even one that
       // a limit refuses, so that in_flight_ and refs_ count it until then.
-      accepted = true;
-      over_stream_limit = in_flight_ >= max_outstanding_;
-      ++in_flight_;
-      refs_.fetch_add(1, std::memory_order_relaxed);
+      batch_responses_ = batch_responses_ || batched;
+      for (size_t i = 0; i < requests.size(); ++i) {
+        over_stream_limit.push_back(in_flight_ >= max_outstanding_);
+        ++in_flight_;
+      }
+      refs_.fetch_add(static_cast<int>(requests.size()),
+                      std::memory_order_relaxed);
     } else {
       steps = NextStepsLocked();
     }
   }
-  if (!accepted) {
-    if (request != nullptr) CleanseSecrets(request.get());
+  if (over_stream_limit.empty()) {
+    for (Unbatched& unbatched : requests) {
+      CleanseSecrets(unbatched.request.get());
+    }
     Perform(steps);
     return;
   }
-  // The next read starts only once this request is refused or queued, so
-  // that refusals are answered in the order the requests came.
-  OperationRecord record = StartRecord(*request);
-  if (over_stream_limit) {
-    Refuse(std::move(request), std::move(record),
-           absl::ResourceExhaustedError(absl::StrCat(
-               "the stream already has ", max_outstanding_,
-               " requests outstanding (max_outstanding_per_stream)")));
-    return;
+  // Refusals are answered before the next read starts, in the order the
+  // requests came; admitted requests start after it. Each admitted request
+  // holds a reference, so `this` lives until the last has run.
+  WorkPool* const pool = pool_;
+  std::vector<absl::AnyInvocable<void() &&>> runs;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    std::unique_ptr<v1::PipelineRequest>& request = requests[i].request;
+    OperationRecord record = StartRecord(*request);
+    if (!requests[i].malformed.ok()) {
+      Refuse(std::move(request), std::move(record),
+             std::move(requests[i].malformed));
+      continue;
+    }
+    if (over_stream_limit[i]) {
+      Refuse(std::move(request), std::move(record),
+             absl::ResourceExhaustedError(absl::StrCat(
+                 "the stream already has ", max_outstanding_,
+                 " requests outstanding (max_outstanding_per_stream)")));
+      continue;
+    }
+    absl::StatusOr<AdmissionTicket> ticket =
+        monitor_->Admit(caller_.identity);
+    if (!ticket.ok()) {
+      Refuse(std::move(request), std::move(record), ticket.status());
+      continue;
+    }
+    runs.push_back([this, request = std::move(request),
+                    record = std::move(record),
+                    ticket = *std::move(ticket)]() mutable {
+      Execute(std::move(request), std::move(record), std::move(ticket));
+    });
   }
-  absl::StatusOr<AdmissionTicket> ticket = monitor_->Admit(caller_.identity);
-  if (!ticket.ok()) {
-    Refuse(std::move(request), std::move(record), ticket.status());
-    return;
-  }
-  pool_->Schedule([this, request = std::move(request),
-                   record = std::move(record),
-                   ticket = *std::move(ticket)]() mutable {
-    Execute(std::move(request), std::move(record), std::move(ticket));
-  });
   {
     MutexLock lock(&mu_);
     steps = NextStepsLocked();
   }
   Perform(steps);
+  // A batch spreads over the pool's threads; its last request (or the only
+  // one) may run right here (WorkPool::Run).
+  for (size_t i = 0; i + 1 < runs.size(); ++i) {
+    pool->Schedule(std::move(runs[i]));
+  }
+  if (!runs.empty()) pool->Run(std::move(runs.back()));
 }
 
 OperationRecord PipelineReactor::StartRecord(
@@ -190,8 +264,20 @@ PipelineReactor::Steps PipelineReactor::NextStepsLocked() {
   Steps steps;
   if (finished_) return steps;
   if (!broken_ && writing_ == nullptr && !pending_.empty()) {
-    writing_ = std::move(pending_.front());
-    pending_.pop_front();
+    if (batch_responses_ && pending_.size() > 1) {
+      writing_ = std::make_unique<v1::PipelineResponse>();
+      size_t bytes = 0;
+      while (!pending_.empty() &&
+             writing_->batch_size() < kMaxResponsesPerMessage &&
+             bytes < kResponseBatchBytes) {
+        bytes += pending_.front()->ByteSizeLong();
+        writing_->mutable_batch()->AddAllocated(pending_.front().release());
+        pending_.pop_front();
+      }
+    } else {
+      writing_ = std::move(pending_.front());
+      pending_.pop_front();
+    }
     steps.write = writing_.get();
   }
   if (!broken_ && read_state_ == ReadState::kPaused &&

@@ -21,10 +21,14 @@
 
 namespace keyward::service {
 
-// PipelineReactor serves one KeyService.Pipeline stream. It reads requests
-// one after another and runs each on the WorkPool (RunPipelineRequest, the
-// same operations as the unary RPCs), and writes the responses as they
-// complete, in any order, one write in flight at a time.
+// PipelineReactor serves one KeyService.Pipeline stream. It reads messages
+// one after another, each a request or a batch of them, and runs each
+// request on the WorkPool (RunPipelineRequest, the same operations as the
+// unary RPCs; the last of a message through WorkPool::Run, so it may run on
+// gRPC's thread). It writes the responses as they complete, in any order,
+// one write in flight at a time; once the client has sent a batch, the
+// responses that are ready when a write starts go out together (at most 256
+// or about 64 KiB per message).
 //
 // Each request is admitted by the OperationMonitor (limits per server and
 // per identity) before it is queued, and its audit record and metrics go to
@@ -43,9 +47,9 @@ namespace keyward::service {
 // established ends the stream at once with UNAUTHENTICATED, a malformed
 // x-request-id with INVALID_ARGUMENT (caller.h).
 //
-// Lifetime: gRPC owns one reference, each task on the pool another; the
-// last to let go deletes the reactor, so a pool thread never touches a
-// deleted reactor.
+// Lifetime: gRPC owns one reference, each accepted request another until it
+// is answered; the last to let go deletes the reactor, so a pool thread
+// never touches a deleted reactor.
 //
 // State is shared between gRPC's threads and the pool's, under a
 // service::Mutex (see mutex.h for why not absl::Mutex).
@@ -84,7 +88,8 @@ class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
   // Answers an accepted `request` at once with `status` (a limit).
   void Refuse(std::unique_ptr<v1::PipelineRequest> request,
               OperationRecord record, absl::Status status);
-  // Runs an admitted `request` (on a pool thread) and queues its response.
+  // Runs an admitted `request` (through WorkPool::Run) and queues its
+  // response.
   void Execute(std::unique_ptr<v1::PipelineRequest> request,
                OperationRecord record, AdmissionTicket ticket);
   // Queues the response of an accepted request (or drops it when the stream
@@ -123,6 +128,8 @@ class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
   std::unique_ptr<v1::PipelineResponse> writing_ ABSL_GUARDED_BY(mu_);
   // Cancelled, or a write failed: nothing more will be written.
   bool broken_ ABSL_GUARDED_BY(mu_) = false;
+  // The client sent a batch: responses ready together go out as one.
+  bool batch_responses_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -69,6 +69,9 @@ void CleanseSecrets(v1::PipelineRequest* message) {
   if (message->has_derive_session_keys()) {
     CleanseSecrets(message->mutable_derive_session_keys());
   }
+  for (v1::PipelineRequest& entry : *message->mutable_batch()) {
+    CleanseSecrets(&entry);
+  }
 }
 
 void CleanseSecrets(v1::PipelineResponse* message) {
@@ -80,6 +83,9 @@ void CleanseSecrets(v1::PipelineResponse* message) {
   }
   if (message->has_derive_session_keys()) {
     CleanseSecrets(message->mutable_derive_session_keys());
+  }
+  for (v1::PipelineResponse& entry : *message->mutable_batch()) {
+    CleanseSecrets(&entry);
   }
 }
 

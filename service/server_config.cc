@@ -15,6 +15,7 @@ namespace {
 
 constexpr uint32_t kMinReceiveMessageBytes = 4 * 1024;
 constexpr uint32_t kMaxWorkerThreads = 1024;
+constexpr uint32_t kMaxInlineOperations = 16;
 
 // Collects the text-format parser's first complaint.
 class FirstError : public google::protobuf::io::ErrorCollector {
@@ -66,6 +67,9 @@ config::LimitsConfig LimitsWithDefaults(const config::LimitsConfig& limits) {
     out.set_worker_threads(std::max(1u, std::thread::hardware_concurrency()));
   }
   if (out.max_in_flight() == 0) out.set_max_in_flight(kDefaultMaxInFlight);
+  if (out.inline_operations() == 0) {
+    out.set_inline_operations(kDefaultInlineOperations);
+  }
   if (out.max_in_flight_per_identity() == 0) {
     out.set_max_in_flight_per_identity(kDefaultMaxInFlightPerIdentity);
   }
@@ -117,6 +121,10 @@ absl::Status ValidateServerConfig(const config::ServerConfig& config) {
   if (limits.worker_threads() > kMaxWorkerThreads) {
     return absl::InvalidArgumentError(
         absl::StrCat("limits.worker_threads: at most ", kMaxWorkerThreads));
+  }
+  if (limits.inline_operations() > kMaxInlineOperations) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "limits.inline_operations: at most ", kMaxInlineOperations));
   }
   for (const std::string& identity : config.admin_identities()) {
     if (identity.empty()) {

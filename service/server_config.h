@@ -21,6 +21,7 @@ inline constexpr uint32_t kDefaultMaxInFlight = 4096;
 inline constexpr uint32_t kDefaultMaxInFlightPerIdentity = 1024;
 inline constexpr uint32_t kDefaultMinClientPingIntervalMs = 10000;
 inline constexpr uint32_t kDefaultMaxConnectionIdleSeconds = 300;
+inline constexpr uint32_t kDefaultInlineOperations = 1;
 
 // LimitsWithDefaults returns `limits` with every 0 field set to its default
 // (worker_threads: the number of CPU cores, at least 1).

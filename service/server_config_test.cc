@@ -38,13 +38,15 @@ TEST(ServerConfigTest, FillsLimitDefaults) {
   EXPECT_EQ(parsed->limits().max_concurrent_streams(),
             kDefaultMaxConcurrentStreams);
   EXPECT_EQ(parsed->limits().worker_threads(), 3u);
+  EXPECT_EQ(parsed->limits().inline_operations(), kDefaultInlineOperations);
   EXPECT_GE(LimitsWithDefaults(config::LimitsConfig()).worker_threads(), 1u);
 }
 
 TEST(ServerConfigTest, RefusesUnusableLimitsAndAdmins) {
   for (const char* bad :
        {"limits { max_receive_message_bytes: 4095 }",
-        "limits { worker_threads: 1025 }", "admin_identities: \"\""}) {
+        "limits { worker_threads: 1025 }", "limits { inline_operations: 17 }",
+        "admin_identities: \"\""}) {
     absl::StatusOr<config::ServerConfig> parsed =
         ParseServerConfig(absl::StrCat(kTls, bad));
     ASSERT_TRUE(parsed.ok()) << parsed.status();

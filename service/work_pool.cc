@@ -5,7 +5,8 @@
 
 namespace keyward::service {
 
-WorkPool::WorkPool(int threads) {
+WorkPool::WorkPool(int threads, int inline_limit)
+    : inline_limit_(std::max(inline_limit, 0)) {
   threads_.reserve(std::max(threads, 1));
   for (int i = 0; i < std::max(threads, 1); ++i) {
     threads_.emplace_back([this] { Work(); });
@@ -27,6 +28,19 @@ void WorkPool::Schedule(absl::AnyInvocable<void() &&> task) {
     tasks_.push_back(std::move(task));
   }
   wake_.notify_one();
+}
+
+void WorkPool::Run(absl::AnyInvocable<void() &&> task) {
+  int running = running_inline_.load(std::memory_order_relaxed);
+  while (running < inline_limit_) {
+    if (running_inline_.compare_exchange_weak(running, running + 1,
+                                              std::memory_order_relaxed)) {
+      std::move(task)();
+      running_inline_.fetch_sub(1, std::memory_order_relaxed);
+      return;
+    }
+  }
+  Schedule(std::move(task));
 }
 
 void WorkPool::Work() {

@@ -1,6 +1,7 @@
 #ifndef KEYWARD_SERVICE_WORK_POOL_H_
 #define KEYWARD_SERVICE_WORK_POOL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <thread>
@@ -12,15 +13,18 @@
 
 namespace keyward::service {
 
-// WorkPool runs tasks on a fixed set of threads, in submission order. The
-// Pipeline stream puts its operations here so that one busy stream can use
-// every core while gRPC's own threads only read and write.
+// WorkPool runs tasks on a fixed set of threads, in submission order, or on
+// the caller's thread while few enough tasks run there (Run). The unary
+// calls and the Pipeline streams hand their operations here so that one busy
+// stream can use every core and gRPC's own threads stay free to read, write
+// and refuse work beyond the admission limits.
 // Tasks hand data to pool threads, so the lock is a service::Mutex, whose
 // ordering ThreadSanitizer can see (see mutex.h).
 class WorkPool {
  public:
-  // Starts `threads` threads (at least 1).
-  explicit WorkPool(int threads);
+  // Starts `threads` threads (at least 1). At most `inline_limit` tasks run
+  // on their callers' threads at once (Run).
+  WorkPool(int threads, int inline_limit);
 
   // The destructor runs every task already scheduled, then joins the
   // threads. Scheduling from another thread during destruction is a bug.
@@ -32,6 +36,15 @@ class WorkPool {
   // Schedule queues `task` to run on a pool thread. Never blocks on the
   // tasks; thread-safe. Tasks may schedule further tasks.
   void Schedule(absl::AnyInvocable<void() &&> task);
+
+  // Run runs `task` at once on the calling thread when fewer than
+  // `inline_limit` tasks are running that way, and otherwise Schedules it.
+  // Running inline saves two thread hand-offs (the wake-up of a pool thread,
+  // and gRPC's wake-up to send the answer it produces), which cost more than
+  // an ECDSA signature. Called from gRPC's callback threads, a limit below
+  // their number keeps one of them free to admit or refuse new calls.
+  // Thread-safe.
+  void Run(absl::AnyInvocable<void() &&> task);
 
   int size() const { return static_cast<int>(threads_.size()); }
 
@@ -47,6 +60,9 @@ class WorkPool {
   // Set by the destructor: threads exit once `tasks_` is empty.
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
+  const int inline_limit_;
+  // Tasks running on their callers' threads (Run).
+  std::atomic<int> running_inline_{0};
 };
 
 }  // namespace keyward::service

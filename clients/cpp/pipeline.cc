@@ -9,7 +9,8 @@ namespace keyward::client {
 
 // The reactor holds the stream open (AddHold) until either Finish has
 // half-closed it or the stream broke; only then can OnDone run. Writes go
-// one at a time from writes_.
+// one at a time from writes_: the requests queued while the previous write
+// was in flight go out together as one batch.
 
 Pipeline::Pipeline(v1::KeyService::Stub* stub,
                    std::unique_ptr<grpc::ClientContext> context)
@@ -50,8 +51,7 @@ Pipeline::Step Pipeline::NextStepLocked() {
     return Step::kRelease;
   }
   if (!writes_.empty()) {
-    in_flight_ = std::move(writes_.front());
-    writes_.pop_front();
+    TakeWritesLocked();
     writing_ = true;
     return Step::kWrite;
   }
@@ -60,6 +60,30 @@ Pipeline::Step Pipeline::NextStepLocked() {
     return Step::kHalfClose;
   }
   return Step::kNothing;
+}
+
+void Pipeline::TakeWritesLocked() {
+  // Bytes an entry adds to a batch: its tag and length prefix (at most 3
+  // bytes below 16 KiB) and itself.
+  auto entry_bytes = [](const v1::PipelineRequest& request) {
+    return request.ByteSizeLong() + 3;
+  };
+  v1::PipelineRequest first = std::move(writes_.front());
+  writes_.pop_front();
+  size_t bytes = entry_bytes(first);
+  if (writes_.empty() ||
+      bytes + entry_bytes(writes_.front()) > kMaxBatchBytes) {
+    in_flight_ = std::move(first);
+    return;
+  }
+  in_flight_.Clear();
+  *in_flight_.add_batch() = std::move(first);
+  while (!writes_.empty() &&
+         bytes + entry_bytes(writes_.front()) <= kMaxBatchBytes) {
+    bytes += entry_bytes(writes_.front());
+    *in_flight_.add_batch() = std::move(writes_.front());
+    writes_.pop_front();
+  }
 }
 
 void Pipeline::Take(Step step) {
@@ -103,19 +127,29 @@ void Pipeline::OnReadDone(bool ok) {
     Take(step);
     return;
   }
-  Done done;
+  // The responses this message carries (itself or its batch) with the
+  // callbacks they complete.
+  std::vector<std::pair<Done, v1::PipelineResponse*>> answered;
   {
     absl::MutexLock lock(&mu_);
-    auto it = pending_.find(response_.request_id());
-    if (it != pending_.end()) {
-      done = std::move(it->second);
+    auto take = [&](v1::PipelineResponse* response) {
+      auto it = pending_.find(response->request_id());
+      if (it == pending_.end()) return;
+      answered.emplace_back(std::move(it->second), response);
       pending_.erase(it);
+    };
+    if (response_.batch().empty()) {
+      take(&response_);
+    } else {
+      for (v1::PipelineResponse& entry : *response_.mutable_batch()) {
+        take(&entry);
+      }
     }
   }
-  if (done) {
-    absl::Status status = FromProtoStatus(response_.status());
+  for (auto& [done, response] : answered) {
+    absl::Status status = FromProtoStatus(response->status());
     if (status.ok()) {
-      done(std::move(response_));
+      done(std::move(*response));
     } else {
       done(status);
     }
