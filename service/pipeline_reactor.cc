@@ -90,9 +90,15 @@ std::vector<Unbatched> Unbatch(v1::PipelineRequest message) {
 void PipelineReactor::OnReadDone(bool ok) {
   std::vector<Unbatched> requests;
   bool batched = false;
+  bool oversized = false;
   if (ok) {
     batched = !read_buffer_.batch().empty();
-    requests = Unbatch(std::move(read_buffer_));
+    oversized = read_buffer_.batch_size() > kMaxBatchEntries;
+    if (oversized) {
+      CleanseSecrets(&read_buffer_);
+    } else {
+      requests = Unbatch(std::move(read_buffer_));
+    }
     read_buffer_.Clear();
   }
   // Whether each request is over the stream's limit.
@@ -101,7 +107,18 @@ void PipelineReactor::OnReadDone(bool ok) {
   {
     MutexLock lock(&mu_);
     read_state_ = ok ? ReadState::kPaused : ReadState::kDone;
-    if (ok && !broken_) {
+    if (oversized && !broken_) {
+      // Each entry would get a response: bound what one message can make
+      // the stream hold. The stream ends as a cancelled one does.
+      read_state_ = ReadState::kDone;
+      broken_ = true;
+      ending_ = grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("PipelineRequest.batch: at most ", kMaxBatchEntries,
+                       " entries in one message"));
+      DropPendingLocked();
+      steps = NextStepsLocked();
+    } else if (ok && !broken_) {
       // Every accepted request is answered through Complete, even one that
       // a limit refuses, so that in_flight_ and refs_ count it until then.
       batch_responses_ = batch_responses_ || batched;
@@ -290,7 +307,7 @@ PipelineReactor::Steps PipelineReactor::NextStepsLocked() {
       (broken_ || (read_state_ == ReadState::kDone && pending_.empty()))) {
     finished_ = true;
     steps.finish = true;
-    steps.cancelled = broken_;
+    steps.status = broken_ ? ending_ : grpc::Status::OK;
   }
   return steps;
 }
@@ -306,7 +323,7 @@ void PipelineReactor::Perform(const Steps& steps) {
   if (steps.write != nullptr) StartWrite(steps.write);
   if (steps.read) StartRead(&read_buffer_);
   if (steps.finish) {
-    Finish(steps.cancelled ? grpc::Status::CANCELLED : grpc::Status::OK);
+    Finish(steps.status);
   }
 }
 

@@ -45,7 +45,8 @@ namespace keyward::service {
 // was written; on cancellation (or a failed write) pending work is dropped
 // as it completes and the stream ends CANCELLED. An identity that cannot be
 // established ends the stream at once with UNAUTHENTICATED, a malformed
-// x-request-id with INVALID_ARGUMENT (caller.h).
+// x-request-id with INVALID_ARGUMENT (caller.h); a batch beyond
+// kMaxBatchEntries ends it with RESOURCE_EXHAUSTED, like a cancellation.
 //
 // Lifetime: gRPC owns one reference, each accepted request another until it
 // is answered; the last to let go deletes the reactor, so a pool thread
@@ -56,6 +57,11 @@ namespace keyward::service {
 class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
                                                        v1::PipelineResponse> {
  public:
+  // A message with a larger batch ends the stream with RESOURCE_EXHAUSTED:
+  // each entry is answered, so this bounds what one message can make the
+  // stream hold.
+  static constexpr int kMaxBatchEntries = 4096;
+
   // Starts the stream, or ends it at once with `identified` when that is
   // not OK (IdentifyCaller). `keystore`, `pool` and `monitor` are not owned
   // and must outlive the server.
@@ -78,7 +84,7 @@ class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
     bool read = false;
     const v1::PipelineResponse* write = nullptr;
     bool finish = false;
-    bool cancelled = false;
+    grpc::Status status;  // With finish.
   };
 
   ~PipelineReactor() override = default;
@@ -130,6 +136,8 @@ class PipelineReactor : public grpc::ServerBidiReactor<v1::PipelineRequest,
   bool broken_ ABSL_GUARDED_BY(mu_) = false;
   // The client sent a batch: responses ready together go out as one.
   bool batch_responses_ ABSL_GUARDED_BY(mu_) = false;
+  // How a broken stream ends: cancelled, or a message the stream refused.
+  grpc::Status ending_ ABSL_GUARDED_BY(mu_) = grpc::Status::CANCELLED;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 

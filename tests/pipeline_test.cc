@@ -532,6 +532,26 @@ TEST_F(PipelineLimitTest, RequestsBeyondTheLimitGetResourceExhausted) {
   EXPECT_TRUE(stream->Finish().ok());
 }
 
+TEST_F(PipelineLimitTest, ABatchBeyondTheEntryLimitEndsTheStream) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  std::unique_ptr<Stream> stream = stub_->Pipeline(&context);
+  // The limit key_service.proto documents.
+  constexpr int kMaxBatchEntries = 4096;
+  v1::PipelineRequest envelope;
+  for (int i = 0; i <= kMaxBatchEntries; ++i) {
+    envelope.add_batch()->set_request_id(i + 1);
+  }
+  ASSERT_TRUE(stream->Write(envelope));
+  v1::PipelineResponse response;
+  EXPECT_FALSE(stream->Read(&response));
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(status.error_message().find("at most 4096 entries"),
+            std::string::npos)
+      << status.error_message();
+}
+
 TEST_F(PipelineLimitTest, CancellationEndsTheStreamAndDropsItsWork) {
   BlockPool();
   grpc::ClientContext context;
