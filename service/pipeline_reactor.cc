@@ -140,8 +140,8 @@ void PipelineReactor::OnReadDone(bool ok) {
     return;
   }
   // Refusals are answered before the next read starts, in the order the
-  // requests came; admitted requests start after it. Each admitted request
-  // holds a reference, so `this` lives until the last has run.
+  // requests came. Each admitted request holds a reference, so `this` lives
+  // until the last has run.
   WorkPool* const pool = pool_;
   std::vector<absl::AnyInvocable<void() &&>> runs;
   for (size_t i = 0; i < requests.size(); ++i) {
@@ -171,17 +171,19 @@ void PipelineReactor::OnReadDone(bool ok) {
       Execute(std::move(request), std::move(record), std::move(ticket));
     });
   }
+  // A batch spreads over the pool's threads, queued in the order it came
+  // and before the next read starts; its last request (or the only one)
+  // may run right here instead, after the next read started.
+  std::optional<WorkPool::InlineSlot> slot =
+      runs.empty() ? std::nullopt : pool->TryTakeInlineSlot();
+  const size_t queued = slot.has_value() ? runs.size() - 1 : runs.size();
+  for (size_t i = 0; i < queued; ++i) pool->Schedule(std::move(runs[i]));
   {
     MutexLock lock(&mu_);
     steps = NextStepsLocked();
   }
   Perform(steps);
-  // A batch spreads over the pool's threads; its last request (or the only
-  // one) may run right here (WorkPool::Run).
-  for (size_t i = 0; i + 1 < runs.size(); ++i) {
-    pool->Schedule(std::move(runs[i]));
-  }
-  if (!runs.empty()) pool->Run(std::move(runs.back()));
+  if (slot.has_value()) std::move(runs.back())();
 }
 
 OperationRecord PipelineReactor::StartRecord(

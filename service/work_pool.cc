@@ -30,17 +30,23 @@ void WorkPool::Schedule(absl::AnyInvocable<void() &&> task) {
   wake_.notify_one();
 }
 
-void WorkPool::Run(absl::AnyInvocable<void() &&> task) {
+std::optional<WorkPool::InlineSlot> WorkPool::TryTakeInlineSlot() {
   int running = running_inline_.load(std::memory_order_relaxed);
   while (running < inline_limit_) {
     if (running_inline_.compare_exchange_weak(running, running + 1,
                                               std::memory_order_relaxed)) {
-      std::move(task)();
-      running_inline_.fetch_sub(1, std::memory_order_relaxed);
-      return;
+      return InlineSlot(&running_inline_);
     }
   }
-  Schedule(std::move(task));
+  return std::nullopt;
+}
+
+void WorkPool::Run(absl::AnyInvocable<void() &&> task) {
+  if (std::optional<InlineSlot> slot = TryTakeInlineSlot()) {
+    std::move(task)();
+  } else {
+    Schedule(std::move(task));
+  }
 }
 
 void WorkPool::Work() {

@@ -4,7 +4,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -37,13 +39,34 @@ class WorkPool {
   // tasks; thread-safe. Tasks may schedule further tasks.
   void Schedule(absl::AnyInvocable<void() &&> task);
 
-  // Run runs `task` at once on the calling thread when fewer than
-  // `inline_limit` tasks are running that way, and otherwise Schedules it.
-  // Running inline saves two thread hand-offs (the wake-up of a pool thread,
-  // and gRPC's wake-up to send the answer it produces), which cost more than
-  // an ECDSA signature. Called from gRPC's callback threads, a limit below
-  // their number keeps one of them free to admit or refuse new calls.
-  // Thread-safe.
+  // InlineSlot is a claim on one of the `inline_limit` slots for running a
+  // task on its caller's thread; the slot is free again when it is
+  // destroyed.
+  class InlineSlot {
+   public:
+    InlineSlot(InlineSlot&& other) noexcept
+        : running_(std::exchange(other.running_, nullptr)) {}
+    InlineSlot& operator=(InlineSlot&&) = delete;
+    ~InlineSlot() {
+      if (running_ != nullptr) running_->fetch_sub(1, std::memory_order_relaxed);
+    }
+
+   private:
+    friend class WorkPool;
+    explicit InlineSlot(std::atomic<int>* running) : running_(running) {}
+    std::atomic<int>* running_;
+  };
+
+  // TryTakeInlineSlot claims a slot when fewer than `inline_limit` are
+  // taken. Running inline saves two thread hand-offs (the wake-up of a pool
+  // thread, and gRPC's wake-up to send the answer it produces), which cost
+  // more than an ECDSA signature. Called from gRPC's callback threads, a
+  // limit below their number keeps one of them free to admit or refuse new
+  // calls. Thread-safe.
+  std::optional<InlineSlot> TryTakeInlineSlot();
+
+  // Run runs `task` at once on the calling thread when it gets an inline
+  // slot, and otherwise Schedules it. Thread-safe.
   void Run(absl::AnyInvocable<void() &&> task);
 
   int size() const { return static_cast<int>(threads_.size()); }

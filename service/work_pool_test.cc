@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -93,6 +94,22 @@ TEST(WorkPoolTest, RunRunsOnTheCallerUpToTheInlineLimit) {
   // The slot is free again once the inline task returned.
   pool.Run([&] { again.store(std::this_thread::get_id()); });
   EXPECT_EQ(again.load(), caller);
+}
+
+TEST(WorkPoolTest, InlineSlotsAreLimitedAndReturned) {
+  WorkPool pool(1, 2);
+  std::optional<WorkPool::InlineSlot> first = pool.TryTakeInlineSlot();
+  std::optional<WorkPool::InlineSlot> second = pool.TryTakeInlineSlot();
+  EXPECT_TRUE(first.has_value());
+  EXPECT_TRUE(second.has_value());
+  EXPECT_FALSE(pool.TryTakeInlineSlot().has_value());
+  // A moved-from slot frees nothing; the moved-to one frees its slot.
+  {
+    WorkPool::InlineSlot moved(std::move(*first));
+    first.reset();
+    EXPECT_FALSE(pool.TryTakeInlineSlot().has_value());
+  }
+  EXPECT_TRUE(pool.TryTakeInlineSlot().has_value());
 }
 
 TEST(WorkPoolTest, RunWithoutInlineLimitSchedules) {

@@ -61,6 +61,9 @@ ABSL_FLAG(std::string, response_body, "Hello from a keyless edge\n",
           "Body of the response to every request.");
 ABSL_FLAG(absl::Duration, io_timeout, absl::Seconds(10),
           "Limit on a connection's handshake and each read and write.");
+ABSL_FLAG(int, max_connections, 64,
+          "Connections served at once (one thread each); one more is closed "
+          "on arrival, and logged.");
 
 namespace keyward::edge {
 namespace {
@@ -111,6 +114,7 @@ int Run() {
   options.listen_address = absl::GetFlag(FLAGS_listen_address);
   options.response_body = absl::GetFlag(FLAGS_response_body);
   options.io_timeout = absl::GetFlag(FLAGS_io_timeout);
+  options.max_connections = absl::GetFlag(FLAGS_max_connections);
   absl::StatusOr<std::unique_ptr<HttpsServer>> server =
       HttpsServer::Start(options, &router);
   if (!server.ok()) {

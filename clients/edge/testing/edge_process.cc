@@ -39,16 +39,19 @@ void WriteOpenSslConfig(const std::string& path,
 }
 
 absl::StatusOr<std::unique_ptr<EdgeProcess>> EdgeProcess::Start(
-    const std::string& openssl_config, const std::vector<EdgeSite>& sites) {
+    const std::string& openssl_config, const std::vector<EdgeSite>& sites,
+    const std::vector<std::string>& extra_flags) {
   std::vector<std::string> site_flags;
   for (const EdgeSite& site : sites) {
     site_flags.push_back(absl::StrCat(site.chain_file, "=", site.key_uri));
   }
-  absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
-      {keyward::testing::RunfilePath("clients/edge/keyward_edge"),
-       "--openssl_config=" + openssl_config, "--listen_address=127.0.0.1:0",
-       "--sites=" + absl::StrJoin(site_flags, ",")},
-      {});
+  std::vector<std::string> argv = {
+      keyward::testing::RunfilePath("clients/edge/keyward_edge"),
+      "--openssl_config=" + openssl_config, "--listen_address=127.0.0.1:0",
+      "--sites=" + absl::StrJoin(site_flags, ",")};
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  absl::StatusOr<std::unique_ptr<ChildProcess>> process =
+      ChildProcess::Start(argv, {});
   if (!process.ok()) return process.status();
   absl::StatusOr<std::string> serving =
       (*process)->WaitForLine("serving on", kStartTimeout);

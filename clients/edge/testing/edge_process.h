@@ -41,11 +41,13 @@ struct EdgeSite {
 // everything it knows comes from its flags and its OpenSSL configuration.
 class EdgeProcess {
  public:
-  // Start runs the edge with `openssl_config` and `sites` on a free port
-  // and waits until it serves. Fails as ChildProcess::Start and
-  // WaitForLine do (e.g. when a key cannot be opened).
+  // Start runs the edge with `openssl_config`, `sites` and `extra_flags`
+  // (e.g. "--max_connections=200") on a free port and waits until it
+  // serves. Fails as ChildProcess::Start and WaitForLine do (e.g. when a
+  // key cannot be opened).
   static absl::StatusOr<std::unique_ptr<EdgeProcess>> Start(
-      const std::string& openssl_config, const std::vector<EdgeSite>& sites);
+      const std::string& openssl_config, const std::vector<EdgeSite>& sites,
+      const std::vector<std::string>& extra_flags = {});
 
   int port() const { return port_; }
   ChildProcess& process() { return *process_; }
