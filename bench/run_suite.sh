@@ -49,6 +49,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# Taken before the run writes bench/RESULTS*.json into the tree.
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
 
 status=0
 "$load" "${suite_flags[@]}" --command="bench/run_suite.sh: load ${suite_flags[*]}" \
@@ -75,7 +77,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "- Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), Linux $(uname -r)"
   echo "- Libraries: $(openssl version | cut -d' ' -f1-2), gRPC $(dpkg-query -W -f='${Version}' libgrpc++1.51 2>/dev/null || echo '?')"
   echo "- Load average (1, 5, 15 min) before: $load_before; after: $load_after"
-  echo "- Commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "- Commit: $commit"
   echo "- Command: \`bench/run_suite.sh $*\`, i.e."
   echo "  - \`bazel-bin/bench/load ${suite_flags[*]}\`"
   echo "  - \`bazel-bin/bench/load ${overload_flags[*]}\`"
