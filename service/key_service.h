@@ -25,10 +25,12 @@ struct KeyServiceOptions {
 // (UNAUTHENTICATED without one) and its x-request-id (caller.h), is
 // admitted by `monitor` (RESOURCE_EXHAUSTED over a limit, with the
 // "grpc-retry-pushback-ms" trailer) on the gRPC thread, then takes a
-// snapshot of the keystore and runs its operation (operations.h) on `pool`,
-// sized to the cores: gRPC's threads only move bytes, and admitted work
-// that waits for a core holds its admission, so overload is refused at the
-// door rather than queued. Its audit record and metrics go to `monitor`,
+// snapshot of the keystore and runs its operation (operations.h) through
+// `pool`: on the gRPC thread itself while the pool has an inline slot free,
+// else on a pool thread. gRPC is never out of threads to admit with (the
+// slots stay below its callback threads), and admitted work that waits for
+// a core holds its admission, so overload is refused at the door rather
+// than queued. Its audit record and metrics go to `monitor`,
 // and a result is returned only if the record was written or the audit log
 // fails open. Pipeline streams run their operations on the same pool, each
 // request admitted and recorded the same way. Messages that
@@ -67,8 +69,8 @@ class KeyService final : public v1::KeyService::CallbackService {
 
  private:
   // Serve identifies and admits a unary call on the gRPC thread, then runs
-  // `operation` on the pool, which finishes the call. `record` names the
-  // operation (and scheme); Serve fills in the rest.
+  // `operation` through the pool (WorkPool::Run), which finishes the call.
+  // `record` names the operation (and scheme); Serve fills in the rest.
   template <typename Request, typename Response, typename Operation>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                   const Request& request, Response* response,

@@ -172,8 +172,9 @@ void PipelineReactor::OnReadDone(bool ok) {
     });
   }
   // A batch spreads over the pool's threads, queued in the order it came
-  // and before the next read starts; its last request (or the only one)
-  // may run right here instead, after the next read started.
+  // and, unless a refusal above already started it, before the next read;
+  // its last request (or the only one) may run right here instead, after
+  // the next read started.
   std::optional<WorkPool::InlineSlot> slot =
       runs.empty() ? std::nullopt : pool->TryTakeInlineSlot();
   const size_t queued = slot.has_value() ? runs.size() - 1 : runs.size();
