@@ -135,7 +135,17 @@ grpc::ServerUnaryReactor* KeyService::DeriveSessionKeys(
 grpc::ServerBidiReactor<v1::PipelineRequest, v1::PipelineResponse>*
 KeyService::Pipeline(grpc::CallbackServerContext* context) {
   Caller caller;
-  const absl::Status identified = IdentifyCaller(*context, &caller);
+  absl::Status identified = IdentifyCaller(*context, &caller);
+  if (!identified.ok()) {
+    // The stream ends before any request is read; its refusal is audited
+    // like a refused unary call.
+    OperationRecord record = Named("Pipeline");
+    record.time = absl::Now();
+    record.pipelined = true;
+    record.peer = caller.peer;
+    record.identity = caller.identity;
+    identified = monitor_->Finish(record, std::move(identified), std::nullopt);
+  }
   return new PipelineReactor(context, keystore_, pool_, monitor_,
                              options_.max_outstanding_per_stream,
                              std::move(caller), identified);

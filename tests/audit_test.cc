@@ -582,7 +582,7 @@ TEST_F(AuditTest, AnInvalidRequestIdIsRefusedAndAudited) {
                     "INVALID_ARGUMENT"});
   }
   // A Pipeline stream with an invalid request id ends before any request
-  // is read: no operation, no record.
+  // is read, with one record of the refused stream.
   {
     grpc::ClientContext context;
     Prepare(context, "has space");
@@ -596,6 +596,8 @@ TEST_F(AuditTest, AnInvalidRequestIdIsRefusedAndAudited) {
     EXPECT_FALSE(stream->Read(&response));
     EXPECT_EQ(stream->Finish().error_code(),
               grpc::StatusCode::INVALID_ARGUMENT);
+    want.push_back(
+        {testing::kEdgeA, "", "Pipeline", true, "", "", "INVALID_ARGUMENT"});
   }
   ExpectRecords(want);
 }
