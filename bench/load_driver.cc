@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -48,7 +49,14 @@ class LoadRun {
       std::lock_guard<std::mutex> lock(mu_);
       active_ = options_.in_flight;
     }
-    for (size_t i = 0; i < slots_.size(); ++i) Issue(i);
+    std::vector<std::thread> blocking;
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if (options_.transport == Transport::kBlocking) {
+        blocking.emplace_back([this, i] { Block(i); });
+      } else {
+        Issue(i);
+      }
+    }
     absl::SleepFor(options_.warmup);
     if (hooks.opened) hooks.opened();
     const absl::Time opened = absl::Now();
@@ -61,6 +69,7 @@ class LoadRun {
     std::unique_lock<std::mutex> lock(mu_);
     all_done_.wait(lock, [this] { return active_ == 0; });
     lock.unlock();
+    for (std::thread& thread : blocking) thread.join();
     for (std::unique_ptr<client::Pipeline>& pipeline : pipelines_) {
       if (absl::Status finished = pipeline->Finish(); !finished.ok()) {
         RecordFailure(finished);
@@ -133,7 +142,53 @@ class LoadRun {
     }
   }
 
+  // Block is a slot of the blocking transport: its own thread, one call at
+  // a time.
+  void Block(size_t slot) {
+    bool go_on = true;
+    while (go_on) {
+      const v1::PipelineRequest& request =
+          workload_.Request(slots_[slot].next++ % workload_.size());
+      const int64_t start = NowNanos();
+      go_on = Record(slot, start, CallBlocking(request));
+    }
+    SlotDone();
+  }
+
+  absl::Status CallBlocking(const v1::PipelineRequest& request) {
+    switch (request.operation_case()) {
+      case v1::PipelineRequest::kSign: {
+        absl::StatusOr<v1::SignResponse> r =
+            client_.Sign(request.sign(), call_options_);
+        return r.ok() ? CheckResponse(*r) : r.status();
+      }
+      case v1::PipelineRequest::kDecryptPreMaster: {
+        absl::StatusOr<v1::DecryptPreMasterResponse> r =
+            client_.DecryptPreMaster(request.decrypt_pre_master(),
+                                     call_options_);
+        return r.ok() ? CheckResponse(*r) : r.status();
+      }
+      case v1::PipelineRequest::kRsaKeyExchange: {
+        absl::StatusOr<v1::RsaKeyExchangeResponse> r =
+            client_.RsaKeyExchange(request.rsa_key_exchange(), call_options_);
+        return r.ok() ? CheckResponse(*r) : r.status();
+      }
+      default:
+        return absl::InternalError("workload request has no operation");
+    }
+  }
+
   void Completed(size_t slot, int64_t start, const absl::Status& status) {
+    if (Record(slot, start, status)) {
+      Issue(slot);
+    } else {
+      SlotDone();
+    }
+  }
+
+  // Record accounts for one finished operation of `slot`; returns whether
+  // the slot goes on.
+  bool Record(size_t slot, int64_t start, const absl::Status& status) {
     const int64_t end = NowNanos();
     const int phase = phase_.load(std::memory_order_acquire);
     if (!status.ok()) {
@@ -141,13 +196,12 @@ class LoadRun {
     } else if (phase == kMeasuring) {
       slots_[slot].latencies.push_back(end - start);
     }
-    const bool go_on =
-        phase != kStopping &&
-        (status.ok() || status.code() == absl::StatusCode::kResourceExhausted);
-    if (go_on) {
-      Issue(slot);
-      return;
-    }
+    return phase != kStopping &&
+           (status.ok() ||
+            status.code() == absl::StatusCode::kResourceExhausted);
+  }
+
+  void SlotDone() {
     std::lock_guard<std::mutex> lock(mu_);
     if (--active_ == 0) all_done_.notify_all();
   }
@@ -179,7 +233,15 @@ class LoadRun {
 }  // namespace
 
 const char* TransportName(Transport transport) {
-  return transport == Transport::kUnary ? "unary" : "stream";
+  switch (transport) {
+    case Transport::kUnary:
+      return "unary";
+    case Transport::kStream:
+      return "stream";
+    case Transport::kBlocking:
+      return "blocking";
+  }
+  return "?";
 }
 
 double LoadResult::OpsPerSecond() const {

@@ -22,9 +22,13 @@ enum class Transport {
   // Operations submitted on KeyService.Pipeline streams
   // (KeywardClient::OpenPipeline).
   kStream,
+  // One unary call per operation through KeywardClient's blocking methods,
+  // one thread per operation in flight: what a TLS server that blocks in
+  // its handshake (the OpenSSL provider) does.
+  kBlocking,
 };
 
-// TransportName: "unary" or "stream".
+// TransportName: "unary", "stream" or "blocking".
 const char* TransportName(Transport transport);
 
 // LoadOptions: one closed-loop load: `in_flight` operations are kept

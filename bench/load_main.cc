@@ -51,8 +51,10 @@ ABSL_FLAG(std::vector<std::string>, operations, {"sign:ecdsa-p256"},
           "ed25519 (key exchanges: RSA keys only).");
 ABSL_FLAG(std::vector<std::string>, transports,
           std::vector<std::string>({"unary", "stream"}),
-          "unary (one callback-API call per operation) and/or stream "
-          "(operations on KeyService.Pipeline).");
+          "unary (one callback-API call per operation), stream "
+          "(operations on KeyService.Pipeline) and/or blocking (one "
+          "blocking call per operation, a thread per operation in "
+          "flight).");
 ABSL_FLAG(std::vector<std::string>, in_flight, {"32"},
           "Operations kept outstanding (closed loop), one point each.");
 ABSL_FLAG(int, streams, 1, "Pipeline streams to spread a point over.");
@@ -131,9 +133,11 @@ absl::StatusOr<Plan> ParsePlan() {
       plan.transports.push_back(Transport::kUnary);
     } else if (text == "stream") {
       plan.transports.push_back(Transport::kStream);
+    } else if (text == "blocking") {
+      plan.transports.push_back(Transport::kBlocking);
     } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--transports: \"", text, "\" is not unary or stream"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--transports: \"", text, "\" is not unary, stream or blocking"));
     }
   }
   for (const std::string& text : absl::GetFlag(FLAGS_in_flight)) {

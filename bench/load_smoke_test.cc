@@ -1,8 +1,9 @@
 // Runs bench/load end to end for about a second with tiny settings: it
 // generates a dev keystore per backend (files, and a SoftHSM2 token),
 // starts a keyward_server child for each, drives a sign and an RSA key
-// exchange over unary calls and a Pipeline stream, and writes its reports. Checks that every point did work without failures and
-// that the figures are consistent.
+// exchange over asynchronous and blocking unary calls and a Pipeline
+// stream, and writes its reports. Checks that every point did work without
+// failures and that the figures are consistent.
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -36,7 +37,7 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   const std::string command = absl::StrCat(
       "'", load, "'", " --operations=sign:ecdsa-p256,rsa-key-exchange:rsa-2048",
       " --backends=file,pkcs11",
-      " --transports=unary,stream --in_flight=2 --streams=1",
+      " --transports=unary,stream,blocking --in_flight=2 --streams=1",
       " --warmup=100ms --duration=500ms --raw_duration=200ms --raw_threads=1",
       " --json_out='", json_path, "' --markdown_out='", markdown_path, "'");
   const int status = std::system(command.c_str());
@@ -47,7 +48,7 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   EXPECT_EQ(report["cpus"].get<int>() > 0, true);
   EXPECT_FALSE(report["cpu_model"].get<std::string>().empty());
   const nlohmann::json& points = report["points"];
-  ASSERT_EQ(points.size(), 8u);
+  ASSERT_EQ(points.size(), 12u);
   std::set<std::string> seen;
   for (const nlohmann::json& point : points) {
     const std::string name =
@@ -84,7 +85,7 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   std::set<std::string> expected;
   for (const char* operation :
        {"sign:ecdsa-p256", "rsa-key-exchange:rsa-2048"}) {
-    for (const char* transport : {"unary", "stream"}) {
+    for (const char* transport : {"unary", "stream", "blocking"}) {
       for (const char* backend : {"file", "pkcs11"}) {
         expected.insert(absl::StrCat(operation, " ", transport, " ", backend));
       }
@@ -98,20 +99,21 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   const std::string markdown = ReadFile(markdown_path);
   const std::vector<std::string> lines =
       absl::StrSplit(markdown, '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 16u) << markdown;
+  ASSERT_EQ(lines.size(), 22u) << markdown;
   EXPECT_EQ(lines[0].rfind("| operation | transport | in flight |", 0), 0u);
   EXPECT_EQ(lines[2].rfind("| sign:ecdsa-p256 | unary | 2 |", 0), 0u)
       << lines[2];
   EXPECT_EQ(lines[3].rfind("| sign:ecdsa-p256 @pkcs11 | unary | 2 |", 0), 0u)
       << lines[3];
   EXPECT_EQ(
-      lines[9].rfind("| rsa-key-exchange:rsa-2048 @pkcs11 | stream | 2 |", 0),
+      lines[13].rfind("| rsa-key-exchange:rsa-2048 @pkcs11 | blocking | 2 |",
+                      0),
       0u)
-      << lines[9];
-  EXPECT_EQ(lines[10].rfind("| operation | backend | transport |", 0), 0u)
-      << lines[10];
-  EXPECT_EQ(lines[12].rfind("| sign:ecdsa-p256 | pkcs11 | unary | 2 |", 0), 0u)
-      << lines[12];
+      << lines[13];
+  EXPECT_EQ(lines[14].rfind("| operation | backend | transport |", 0), 0u)
+      << lines[14];
+  EXPECT_EQ(lines[16].rfind("| sign:ecdsa-p256 | pkcs11 | unary | 2 |", 0), 0u)
+      << lines[16];
 }
 
 }  // namespace
