@@ -32,7 +32,7 @@ handshakes=$bin/handshakes
 operations=sign:rsa-2048,sign:rsa-3072,sign:ecdsa-p256,sign:ecdsa-p384,sign:ed25519,rsa-key-exchange:rsa-2048
 # A point during which other processes took more than 0.15 cores is run
 # once more, and the less disturbed run is kept.
-suite_flags=(--operations=$operations --transports=unary,stream
+suite_flags=(--operations=$operations --transports=unary,blocking,stream
   --in_flight=1,32,256 --warmup=2s --duration=5s --raw_duration=2s
   --retry_disturbed=1 "$@")
 backend_flags=(--backends=file,pkcs11
