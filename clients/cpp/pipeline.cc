@@ -68,19 +68,22 @@ void Pipeline::TakeWritesLocked() {
   auto entry_bytes = [](const v1::PipelineRequest& request) {
     return request.ByteSizeLong() + 3;
   };
-  v1::PipelineRequest first = std::move(writes_.front());
-  writes_.pop_front();
-  size_t bytes = entry_bytes(first);
-  if (writes_.empty() ||
-      bytes + entry_bytes(writes_.front()) > kMaxBatchBytes) {
-    in_flight_ = std::move(first);
+  // The first request, and those after it that fit with it.
+  size_t count = 1;
+  size_t bytes = entry_bytes(writes_.front());
+  while (count < writes_.size()) {
+    const size_t next = entry_bytes(writes_[count]);
+    if (bytes + next > kMaxBatchBytes) break;
+    bytes += next;
+    ++count;
+  }
+  if (count == 1) {
+    in_flight_ = std::move(writes_.front());
+    writes_.pop_front();
     return;
   }
   in_flight_.Clear();
-  *in_flight_.add_batch() = std::move(first);
-  while (!writes_.empty() &&
-         bytes + entry_bytes(writes_.front()) <= kMaxBatchBytes) {
-    bytes += entry_bytes(writes_.front());
+  for (size_t i = 0; i < count; ++i) {
     *in_flight_.add_batch() = std::move(writes_.front());
     writes_.pop_front();
   }
