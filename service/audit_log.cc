@@ -3,36 +3,66 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace keyward::service {
 
+namespace {
+
+// AppendString appends `value` as a JSON string. Printable ASCII other than
+// the quote and the backslash is copied as it is (every field of an
+// ordinary record); any other string is escaped by nlohmann::json: ASCII
+// only, and each invalid UTF-8 sequence replaced rather than thrown on (the
+// default handler throws type_error 316).
+void AppendString(absl::string_view value, std::string* out) {
+  const bool plain =
+      std::all_of(value.begin(), value.end(), [](char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+      });
+  if (plain) {
+    absl::StrAppend(out, "\"", value, "\"");
+    return;
+  }
+  out->append(nlohmann::json(std::string(value))
+                  .dump(/*indent=*/-1, /*indent_char=*/' ',
+                        /*ensure_ascii=*/true,
+                        nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace
+
 std::string AuditLine(const OperationRecord& record) {
-  // ordered_json keeps the members in insertion order: "time" first.
-  nlohmann::ordered_json line;
-  line["time"] = absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", record.time,
-                                  absl::UTCTimeZone());
-  line["identity"] = record.identity;
-  line["peer"] = record.peer;
-  line["request_id"] = record.request_id;
-  line["operation"] = record.operation;
-  line["pipelined"] = record.pipelined;
-  line["key_id"] = record.key_id;
-  line["scheme"] = record.scheme;
-  line["outcome"] = absl::StatusCodeToString(record.outcome);
-  line["latency_us"] = absl::ToInt64Microseconds(record.latency);
-  // Compact (no newlines), ASCII only, and invalid UTF-8 replaced rather
-  // than thrown on (the default handler throws type_error 316).
-  std::string out = line.dump(/*indent=*/-1, /*indent_char=*/' ',
-                              /*ensure_ascii=*/true,
-                              nlohmann::ordered_json::error_handler_t::replace);
-  out.push_back('\n');
+  // Built member by member, in the documented order: "time" first.
+  std::string out = "{\"time\":";
+  out.reserve(256);
+  AppendString(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", record.time,
+                                absl::UTCTimeZone()),
+               &out);
+  out.append(",\"identity\":");
+  AppendString(record.identity, &out);
+  out.append(",\"peer\":");
+  AppendString(record.peer, &out);
+  out.append(",\"request_id\":");
+  AppendString(record.request_id, &out);
+  out.append(",\"operation\":");
+  AppendString(record.operation, &out);
+  absl::StrAppend(&out, ",\"pipelined\":", record.pipelined ? "true" : "false",
+                  ",\"key_id\":");
+  AppendString(record.key_id, &out);
+  out.append(",\"scheme\":");
+  AppendString(record.scheme, &out);
+  out.append(",\"outcome\":");
+  AppendString(absl::StatusCodeToString(record.outcome), &out);
+  absl::StrAppend(&out, ",\"latency_us\":",
+                  absl::ToInt64Microseconds(record.latency), "}\n");
   return out;
 }
 

@@ -108,6 +108,35 @@ TEST(AuditLineTest, HasEveryFieldWithItsValue) {
       << line;
 }
 
+TEST(AuditLineTest, OrdinaryRecordIsExactlyThisLine) {
+  EXPECT_EQ(AuditLine(SampleRecord()),
+            "{\"time\":\"2026-11-27T16:05:01.123456Z\","
+            "\"identity\":\"spiffe://example.org/edge/7\","
+            "\"peer\":\"ipv4:127.0.0.1:40312\",\"request_id\":\"req-42\","
+            "\"operation\":\"Sign\",\"pipelined\":true,"
+            "\"key_id\":\"ecdsa-p256\","
+            "\"scheme\":\"SIGNATURE_SCHEME_ECDSA_SECP256R1_SHA256\","
+            "\"outcome\":\"RESOURCE_EXHAUSTED\",\"latency_us\":1234}\n");
+}
+
+TEST(AuditLineTest, EveryStringFieldIsEscaped) {
+  OperationRecord record;
+  record.identity = "i\"";
+  record.peer = "p\\";
+  record.request_id = "r\x01";
+  record.operation = "o\x7f";
+  record.key_id = "k\xc3\xa9";
+  record.scheme = "s\xff";
+  const std::string line = AuditLine(record);
+  ExpectOneAsciiLine(line);
+  EXPECT_THAT(line, HasSubstr("\"identity\":\"i\\\"\""));
+  EXPECT_THAT(line, HasSubstr("\"peer\":\"p\\\\\""));
+  EXPECT_THAT(line, HasSubstr("\"request_id\":\"r\\u0001\""));
+  EXPECT_THAT(line, HasSubstr("\"operation\":\"o\\u007f\""));
+  EXPECT_THAT(line, HasSubstr("\"key_id\":\"k\\u00e9\""));
+  EXPECT_THAT(line, HasSubstr("\"scheme\":\"s\\ufffd\""));
+}
+
 TEST(AuditLineTest, UnsetFieldsAreEmptyStrings) {
   OperationRecord record;
   record.operation = "ListKeys";
