@@ -324,7 +324,7 @@ absl::StatusOr<std::unique_ptr<Backend>> StartBackend(const std::string& name,
       return written;
     }
     absl::StatusOr<std::unique_ptr<ServerProcess>> started =
-        ServerProcess::Start(binary, config,
+        ServerProcess::Start(binary, {absl::StrCat("--config=", config)},
                              absl::StrCat(work_dir, "/server-", name, ".log"));
     if (!started.ok()) return started.status();
     backend->server = *std::move(started);

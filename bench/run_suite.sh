@@ -14,7 +14,9 @@
 #      server whose keys are files and one whose keys are in a SoftHSM2
 #      token (PKCS#11), 32 in flight;
 #   4. full TLS handshakes through the keyless edge against the same edge
-#      with a local key (bench/handshakes).
+#      with a local key (bench/handshakes);
+#   5. the floor: one empty gRPC call, by server threading model
+#      (bench/grpc_floor).
 # Writes bench/RESULTS.md (machine, date, commands, tables) and
 # bench/RESULTS{,-overload,-backends,-handshakes}.json. Exits 1 if any run
 # reported failures (the results are written anyway).
@@ -23,11 +25,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bazel build -c opt //bench:load //bench:handshakes
+bazel build -c opt //bench:load //bench:handshakes //bench:grpc_floor
 # Resolved now: bazel-bin follows whichever configuration was built last.
 bin="$(bazel info -c opt bazel-bin 2>/dev/null)/bench"
 load=$bin/load
 handshakes=$bin/handshakes
+grpc_floor=$bin/grpc_floor
 
 operations=sign:rsa-2048,sign:rsa-3072,sign:ecdsa-p256,sign:ecdsa-p384,sign:ed25519,rsa-key-exchange:rsa-2048
 # A point during which other processes took more than 0.15 cores is run
@@ -65,6 +68,7 @@ status=0
   status=1
 "$handshakes" "${handshake_flags[@]}" --markdown_out="$tmp/handshakes.md" \
   --json_out=bench/RESULTS-handshakes.json || status=1
+"$grpc_floor" --markdown_out="$tmp/floor.md" || status=1
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
@@ -83,6 +87,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "  - \`bazel-bin/bench/load ${overload_flags[*]}\`"
   echo "  - \`bazel-bin/bench/load ${backend_flags[*]}\`"
   echo "  - \`bazel-bin/bench/handshakes ${handshake_flags[*]}\`"
+  echo "  - \`bazel-bin/bench/grpc_floor\`"
   echo "- Server: \`bazel build -c opt //service:keyward_server\` started by the"
   echo "  load generator as a child process on 127.0.0.1, mutual TLS, the dev"
   echo "  keystore, default limits (except the overload run), audit log to a"
@@ -115,6 +120,14 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "= keyless ÷ local. CPU of the keyless edge includes the key service."
   echo
   cat "$tmp/handshakes.md"
+  echo
+  echo "## The floor: one empty gRPC call, by server threading model"
+  echo
+  echo "\`//bench:grpc_floor\`: an echo of 100 bytes, one call at a time, over"
+  echo "plaintext loopback, no handler work; each model in its own child"
+  echo "process, the same client. keyward_server uses the callback model."
+  echo
+  cat "$tmp/floor.md"
   echo
   echo "## Columns"
   echo

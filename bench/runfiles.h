@@ -17,6 +17,14 @@ std::string RunfilePath(const std::string& workspace_relative);
 // at this binary's runfiles and at `scratch_dir` (TEST_TMPDIR).
 void UseTestEnvironment(const std::string& scratch_dir);
 
+// ExecutablePath returns the path of this process's executable
+// (/proc/self/exe), or "" when it cannot be read.
+std::string ExecutablePath();
+
+// ReadFileOrEmpty returns the contents of `path`, or "" when it cannot be
+// read: for the smoke tests, which check the reports a binary wrote.
+std::string ReadFileOrEmpty(const std::string& path);
+
 }  // namespace keyward::bench
 
 #endif  // KEYWARD_BENCH_RUNFILES_H_

@@ -36,7 +36,7 @@ int PortIn(absl::string_view line) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
-    const std::string& binary, const std::string& config_path,
+    const std::string& binary, const std::vector<std::string>& flags,
     const std::string& log_path) {
   const int log_fd =
       open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -51,9 +51,11 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   }
   // Everything the child needs is prepared before fork: between fork and
   // exec it may only make async-signal-safe calls.
-  std::string config_flag = absl::StrCat("--config=", config_path);
-  std::vector<char*> argv = {const_cast<char*>(binary.c_str()),
-                             config_flag.data(), nullptr};
+  std::vector<char*> argv = {const_cast<char*>(binary.c_str())};
+  for (const std::string& flag : flags) {
+    argv.push_back(const_cast<char*>(flag.c_str()));
+  }
+  argv.push_back(nullptr);
   const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -15,18 +16,19 @@
 
 namespace keyward::bench {
 
-// ServerProcess: a keyward_server started as a child process, so that the
-// load generator knows its pid (for its CPU time) and its port.
+// ServerProcess: a server started as a child process (keyward_server, or
+// grpc_floor serving one model), so that the benchmark knows its pid (for
+// its CPU time) and its port.
 class ServerProcess {
  public:
-  // Start runs `binary --config=<config_path>` with its standard output
-  // and error copied to `log_path`, and waits for the log line
-  // "serving on ... (port N, ..." that announces the bound port. The child
-  // gets SIGTERM if this thread exits first (PR_SET_PDEATHSIG). Internal,
-  // with the end of the log, when the server exits before serving;
-  // NotFound when `log_path` cannot be created.
+  // Start runs `binary` with `flags` (e.g. {"--config=<path>"}), its
+  // standard output and error copied to `log_path`, and waits for the log
+  // line "serving on ... (port N, ..." that announces the bound port. The
+  // child gets SIGTERM if this thread exits first (PR_SET_PDEATHSIG).
+  // Internal, with the end of the log, when the server exits before
+  // serving; NotFound when `log_path` cannot be created.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
-      const std::string& binary, const std::string& config_path,
+      const std::string& binary, const std::vector<std::string>& flags,
       const std::string& log_path);
 
   // The destructor stops the server if Stop was not called.
