@@ -25,28 +25,26 @@ absl::StatusOr<std::unique_ptr<KeywardServices>> KeywardServices::Create(
       Metrics::Start(config.metrics());
   if (!metrics.ok()) return metrics.status();
   (*metrics)->SetKeystore(*(*keystore)->Current());
-  return std::unique_ptr<KeywardServices>(
-      new KeywardServices(*std::move(keystore), *std::move(metrics),
-                          *std::move(audit), config));
+  return std::unique_ptr<KeywardServices>(new KeywardServices(
+      *std::move(keystore), *std::move(metrics), *std::move(audit), config,
+      LimitsWithDefaults(config.limits())));
 }
 
 KeywardServices::KeywardServices(
     std::unique_ptr<keystore::KeystoreHolder> keystore,
     std::unique_ptr<Metrics> metrics, std::unique_ptr<AuditLog> audit,
-    const config::ServerConfig& config)
+    const config::ServerConfig& config, const config::LimitsConfig& limits)
     : keystore_(std::move(keystore)),
       metrics_(std::move(metrics)),
       audit_(std::move(audit)),
-      admission_(LimitsWithDefaults(config.limits())),
+      admission_(limits),
       monitor_(&admission_, audit_.get(), metrics_.get()),
-      pool_(static_cast<int>(
-                LimitsWithDefaults(config.limits()).worker_threads()),
-            static_cast<int>(
-                LimitsWithDefaults(config.limits()).inline_operations())),
+      pool_(static_cast<int>(limits.worker_threads()),
+            static_cast<int>(limits.inline_operations())),
       reloader_(keystore_.get(), metrics_.get()),
-      key_service_(keystore_.get(), &pool_, &monitor_,
-                   KeyServiceOptions{LimitsWithDefaults(config.limits())
-                                         .max_outstanding_per_stream()}),
+      key_service_(
+          keystore_.get(), &pool_, &monitor_,
+          KeyServiceOptions{limits.max_outstanding_per_stream()}),
       admin_service_(
           &reloader_, &pool_,
           std::vector<std::string>(config.admin_identities().begin(),

@@ -54,7 +54,8 @@ class KeywardServices {
   KeywardServices(std::unique_ptr<keystore::KeystoreHolder> keystore,
                   std::unique_ptr<Metrics> metrics,
                   std::unique_ptr<AuditLog> audit,
-                  const config::ServerConfig& config);
+                  const config::ServerConfig& config,
+                  const config::LimitsConfig& limits);
 
   const std::unique_ptr<keystore::KeystoreHolder> keystore_;
   const std::unique_ptr<Metrics> metrics_;
