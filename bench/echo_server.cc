@@ -10,13 +10,14 @@
 #include "absl/strings/str_join.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/grpcpp.h"
+#include "service/health_service.h"
 
 namespace keyward::bench {
 namespace {
 
-constexpr EchoModel kModels[] = {EchoModel::kCallback,
-                                 EchoModel::kAsyncOneThread,
-                                 EchoModel::kAsyncTwoThreads};
+constexpr EchoModel kModels[] = {
+    EchoModel::kCallback, EchoModel::kAsyncOneThread,
+    EchoModel::kAsyncTwoThreads, EchoModel::kAsyncOneThreadBesideCallback};
 
 // CallbackEcho answers each call from gRPC's callback threads.
 class CallbackEcho final : public grpc::CallbackGenericService {
@@ -114,6 +115,7 @@ int PollingThreads(EchoModel model) {
     case EchoModel::kCallback:
       return 0;
     case EchoModel::kAsyncOneThread:
+    case EchoModel::kAsyncOneThreadBesideCallback:
       return 1;
     case EchoModel::kAsyncTwoThreads:
       return 2;
@@ -131,6 +133,8 @@ const char* EchoModelName(EchoModel model) {
       return "async-1";
     case EchoModel::kAsyncTwoThreads:
       return "async-2";
+    case EchoModel::kAsyncOneThreadBesideCallback:
+      return "async-1+callback";
   }
   return "?";
 }
@@ -149,7 +153,8 @@ absl::StatusOr<std::vector<EchoModel>> ParseEchoModels(
     if (!known) {
       return absl::InvalidArgumentError(
           absl::StrCat("\"", name,
-                       "\" is not a server model (callback, async-1, async-2)"));
+                       "\" is not a server model (callback, async-1, "
+                       "async-2, async-1+callback)"));
     }
   }
   if (models.empty()) {
@@ -165,6 +170,7 @@ absl::Status ServeEcho(EchoModel model) {
                            &port);
   CallbackEcho callback;
   grpc::AsyncGenericService async;
+  service::HealthService health({});
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues;
   if (model == EchoModel::kCallback) {
     builder.RegisterCallbackGenericService(&callback);
@@ -172,6 +178,9 @@ absl::Status ServeEcho(EchoModel model) {
     builder.RegisterAsyncGenericService(&async);
     for (int i = 0; i < PollingThreads(model); ++i) {
       queues.push_back(builder.AddCompletionQueue());
+    }
+    if (model == EchoModel::kAsyncOneThreadBesideCallback) {
+      builder.RegisterService(&health);
     }
   }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -190,6 +199,7 @@ absl::Status ServeEcho(EchoModel model) {
   int signal = 0;
   while (sigwait(&terminate, &signal) != 0) {
   }
+  health.Shutdown();
   server->Shutdown();
   for (const auto& queue : queues) queue->Shutdown();
   for (std::thread& poller : pollers) poller.join();

@@ -22,9 +22,13 @@ enum class EchoModel {
   kAsyncOneThread,
   // The asynchronous API with two completion queues, a thread polling each.
   kAsyncTwoThreads,
+  // kAsyncOneThread with a callback-API service registered beside it
+  // (keyward's grpc.health.v1.Health), idle: gRPC's callback threads then
+  // poll the same connections.
+  kAsyncOneThreadBesideCallback,
 };
 
-// EchoModelName: "callback", "async-1" or "async-2".
+// EchoModelName: "callback", "async-1", "async-2" or "async-1+callback".
 const char* EchoModelName(EchoModel model);
 
 // ParseEchoModels parses a list of EchoModelName values. InvalidArgument,

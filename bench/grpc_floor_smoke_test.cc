@@ -35,8 +35,9 @@ TEST(GrpcFloorSmokeTest, MeasuresEveryModel) {
             0);
   const std::vector<std::string> lines =
       absl::StrSplit(ReadFileOrEmpty(markdown), '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 5u) << ReadFileOrEmpty(markdown);
-  const std::vector<std::string> models = {"callback", "async-1", "async-2"};
+  ASSERT_EQ(lines.size(), 6u) << ReadFileOrEmpty(markdown);
+  const std::vector<std::string> models = {"callback", "async-1", "async-2",
+                                           "async-1+callback"};
   for (size_t i = 0; i < models.size(); ++i) {
     SCOPED_TRACE(lines[i + 2]);
     std::vector<std::string> cells = absl::StrSplit(lines[i + 2], '|');
