@@ -35,6 +35,7 @@
 #include "grpc/grpc.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
+#include "third_party/absl_deadlock_detection.h"
 
 ABSL_FLAG(std::vector<std::string>, models,
           std::vector<std::string>({"callback", "async-1", "async-2",
@@ -246,6 +247,7 @@ int main(int argc, char** argv) {
       "What one empty unary gRPC call costs, by server threading model; see "
       "bench/README.md. Usage: grpc_floor --models=callback,async-1");
   absl::ParseCommandLine(argc, argv);
+  keyward::TurnOffAbslDeadlockDetection();
   const std::string serve = absl::GetFlag(FLAGS_serve);
   if (!serve.empty()) {
     // Blocked before gRPC starts its threads, so that ServeEcho takes it.

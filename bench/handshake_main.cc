@@ -41,6 +41,7 @@
 #include "clients/edge/testing/key_service_process.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/dev_keystore.h"
+#include "third_party/absl_deadlock_detection.h"
 
 ABSL_FLAG(std::string, key, "rsa-2048",
           "Dev keystore key of the site: rsa-2048, rsa-3072, ecdsa-p256, "
@@ -382,5 +383,6 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  keyward::TurnOffAbslDeadlockDetection();
   return keyward::bench::Main(argc, argv);
 }

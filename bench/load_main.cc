@@ -47,6 +47,7 @@
 #include "clients/cpp/keyward_client.h"
 #include "tests/support/dev_keystore.h"
 #include "grpc/grpc.h"
+#include "third_party/absl_deadlock_detection.h"
 
 ABSL_FLAG(std::vector<std::string>, operations, {"sign:ecdsa-p256"},
           "Operations, each <operation>:<key>: sign, decrypt-pre-master or "
@@ -534,6 +535,7 @@ int main(int argc, char** argv) {
       "--operations=sign:rsa-2048 --transports=unary,stream "
       "--in_flight=1,32,256");
   absl::ParseCommandLine(argc, argv);
+  keyward::TurnOffAbslDeadlockDetection();
   grpc_init();
   const int status = keyward::bench::Main(argc, argv);
   grpc_shutdown_blocking();

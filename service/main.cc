@@ -24,7 +24,6 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "keystore/process_hardening.h"
 #include "keystore/secure_heap.h"
 #include "service/keystore_watch.h"
@@ -32,6 +31,7 @@
 #include "service/log.h"
 #include "service/server.h"
 #include "service/server_config.h"
+#include "third_party/absl_deadlock_detection.h"
 
 ABSL_FLAG(std::string, config, "",
           "Configuration file (protobuf text format, see "
@@ -205,10 +205,6 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Keyward key service. Usage: keyward_server --config=FILE [overrides]");
   absl::ParseCommandLine(argc, argv);
-  // Debian's Abseil is built with absl::Mutex deadlock detection on, which
-  // gRPC's locks then pay for on every call (a lock-order graph update per
-  // acquisition: about 5% of the server's CPU under load). The project's
-  // own locks are std::mutex; lock order is proven by the tests under TSan.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  keyward::TurnOffAbslDeadlockDetection();
   return keyward::service::Run();
 }

@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "clients/cli/commands.h"
 #include "clients/cpp/keyward_client.h"
+#include "third_party/absl_deadlock_detection.h"
 
 namespace {
 
@@ -198,4 +199,7 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace keyward::cli
 
-int main(int argc, char** argv) { return keyward::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  keyward::TurnOffAbslDeadlockDetection();
+  return keyward::cli::Main(argc, argv);
+}

@@ -48,6 +48,7 @@
 #include "clients/edge/site.h"
 #include "clients/edge/sni_router.h"
 #include "clients/openssl_provider/openssl_ptr.h"
+#include "third_party/absl_deadlock_detection.h"
 
 ABSL_FLAG(std::string, openssl_config, "",
           "OpenSSL configuration file loaded into the edge's library "
@@ -139,5 +140,6 @@ int main(int argc, char** argv) {
       "Keyless HTTPS edge. Usage: keyward_edge --openssl_config=FILE "
       "--sites=CHAIN_PEM=KEY_URI,...");
   absl::ParseCommandLine(argc, argv);
+  keyward::TurnOffAbslDeadlockDetection();
   return keyward::edge::Run();
 }
