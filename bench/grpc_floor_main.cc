@@ -7,7 +7,6 @@
 // that keyward_server uses. This is the floor under the service's own
 // figures (bench/load): no TLS, no handler work.
 #include <signal.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
