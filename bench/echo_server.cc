@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/grpcpp.h"
 #include "service/health_service.h"
@@ -14,9 +15,26 @@
 namespace keyward::bench {
 namespace {
 
-constexpr EchoModel kModels[] = {
-    EchoModel::kCallback, EchoModel::kAsyncOneThread,
-    EchoModel::kAsyncTwoThreads, EchoModel::kAsyncOneThreadBesideCallback};
+// Each model's name and the threads that poll its completion queues (none
+// for the callback API).
+struct ModelFacts {
+  EchoModel model;
+  const char* name;
+  int polling_threads;
+};
+constexpr ModelFacts kModels[] = {
+    {EchoModel::kCallback, "callback", 0},
+    {EchoModel::kAsyncOneThread, "async-1", 1},
+    {EchoModel::kAsyncTwoThreads, "async-2", 2},
+    {EchoModel::kAsyncOneThreadBesideCallback, "async-1+callback", 1},
+};
+
+const ModelFacts& FactsOf(EchoModel model) {
+  for (const ModelFacts& facts : kModels) {
+    if (facts.model == model) return facts;
+  }
+  return kModels[0];
+}
 
 // CallbackEcho answers each call from gRPC's callback threads.
 class CallbackEcho final : public grpc::CallbackGenericService {
@@ -109,52 +127,28 @@ void PollQueue(grpc::AsyncGenericService* service,
   while (queue->Next(&tag, &ok)) static_cast<AsyncEchoCall*>(tag)->Proceed(ok);
 }
 
-int PollingThreads(EchoModel model) {
-  switch (model) {
-    case EchoModel::kCallback:
-      return 0;
-    case EchoModel::kAsyncOneThread:
-    case EchoModel::kAsyncOneThreadBesideCallback:
-      return 1;
-    case EchoModel::kAsyncTwoThreads:
-      return 2;
-  }
-  return 0;
-}
-
 }  // namespace
 
-const char* EchoModelName(EchoModel model) {
-  switch (model) {
-    case EchoModel::kCallback:
-      return "callback";
-    case EchoModel::kAsyncOneThread:
-      return "async-1";
-    case EchoModel::kAsyncTwoThreads:
-      return "async-2";
-    case EchoModel::kAsyncOneThreadBesideCallback:
-      return "async-1+callback";
-  }
-  return "?";
-}
+const char* EchoModelName(EchoModel model) { return FactsOf(model).name; }
 
 absl::StatusOr<std::vector<EchoModel>> ParseEchoModels(
     const std::vector<std::string>& names) {
   std::vector<EchoModel> models;
   for (const std::string& name : names) {
-    bool known = false;
-    for (EchoModel model : kModels) {
-      if (name == EchoModelName(model)) {
-        models.push_back(model);
-        known = true;
-      }
+    const ModelFacts* known = nullptr;
+    for (const ModelFacts& facts : kModels) {
+      if (name == facts.name) known = &facts;
     }
-    if (!known) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("\"", name,
-                       "\" is not a server model (callback, async-1, "
-                       "async-2, async-1+callback)"));
+    if (known == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", name, "\" is not a server model (",
+          absl::StrJoin(kModels, ", ",
+                        [](std::string* out, const ModelFacts& facts) {
+                          out->append(facts.name);
+                        }),
+          ")"));
     }
+    models.push_back(known->model);
   }
   if (models.empty()) {
     return absl::InvalidArgumentError("no server model given");
@@ -175,7 +169,7 @@ absl::Status ServeEcho(EchoModel model) {
     builder.RegisterCallbackGenericService(&callback);
   } else {
     builder.RegisterAsyncGenericService(&async);
-    for (int i = 0; i < PollingThreads(model); ++i) {
+    for (int i = 0; i < FactsOf(model).polling_threads; ++i) {
       queues.push_back(builder.AddCompletionQueue());
     }
     if (model == EchoModel::kAsyncOneThreadBesideCallback) {
