@@ -32,7 +32,8 @@ TEST(HandshakesSmokeTest, BothEdgesCompleteHandshakesWithoutFailures) {
   ASSERT_TRUE(WIFEXITED(status)) << command;
   ASSERT_EQ(WEXITSTATUS(status), 0) << command;
 
-  const nlohmann::json report = nlohmann::json::parse(ReadFileOrEmpty(json_path));
+  const nlohmann::json report =
+      nlohmann::json::parse(ReadFileOrEmpty(json_path));
   EXPECT_EQ(report["key"].get<std::string>(), "rsa-2048");
   const nlohmann::json& points = report["points"];
   ASSERT_EQ(points.size(), 2u);

@@ -35,7 +35,8 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   ASSERT_TRUE(WIFEXITED(status)) << command;
   ASSERT_EQ(WEXITSTATUS(status), 0) << command;
 
-  const nlohmann::json report = nlohmann::json::parse(ReadFileOrEmpty(json_path));
+  const nlohmann::json report =
+      nlohmann::json::parse(ReadFileOrEmpty(json_path));
   EXPECT_EQ(report["cpus"].get<int>() > 0, true);
   EXPECT_FALSE(report["cpu_model"].get<std::string>().empty());
   const nlohmann::json& points = report["points"];
