@@ -64,7 +64,8 @@ config::LimitsConfig LimitsWithDefaults(const config::LimitsConfig& limits) {
     out.set_max_concurrent_streams(kDefaultMaxConcurrentStreams);
   }
   if (out.worker_threads() == 0) {
-    out.set_worker_threads(std::max(1u, std::thread::hardware_concurrency()));
+    out.set_worker_threads(kDefaultWorkerThreadsPerCore *
+                           std::max(1u, std::thread::hardware_concurrency()));
   }
   if (out.max_in_flight() == 0) out.set_max_in_flight(kDefaultMaxInFlight);
   if (out.inline_operations() == 0) {

@@ -1,6 +1,8 @@
 #include "service/server_config.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -39,7 +41,9 @@ TEST(ServerConfigTest, FillsLimitDefaults) {
             kDefaultMaxConcurrentStreams);
   EXPECT_EQ(parsed->limits().worker_threads(), 3u);
   EXPECT_EQ(parsed->limits().inline_operations(), kDefaultInlineOperations);
-  EXPECT_GE(LimitsWithDefaults(config::LimitsConfig()).worker_threads(), 1u);
+  EXPECT_EQ(LimitsWithDefaults(config::LimitsConfig()).worker_threads(),
+            kDefaultWorkerThreadsPerCore *
+                std::max(1u, std::thread::hardware_concurrency()));
 }
 
 TEST(ServerConfigTest, RefusesUnusableLimitsAndAdmins) {
