@@ -9,7 +9,9 @@
 // dev keystore's certificate for --key. Their measured windows alternate
 // (local, keyless, keyless, local, ...) so that drifting machine load
 // spreads over both. CPU per handshake: the local edge's process; for the
-// keyless edge, its process plus the key service's.
+// keyless edge, its process plus the key service's. The TLS clients run in
+// this process; its CPU is counted apart, and so is every other process's
+// (other load), as bench/load does.
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -76,6 +78,9 @@ struct Totals {
   std::string first_error;
   absl::Duration window;
   absl::Duration cpu;  // the processes that served the handshakes
+  absl::Duration client_cpu;  // this process: the TLS clients
+  // The most CPU, in cores, that other processes took in one window.
+  double other_cores = 0;
   std::vector<LatencySummary> latencies;  // per window
 
   double PerSecond() const {
@@ -83,8 +88,12 @@ struct Totals {
                ? static_cast<double>(handshakes) / absl::ToDoubleSeconds(window)
                : 0;
   }
-  double CpuMicrosPerHandshake() const {
-    return handshakes > 0 ? absl::ToDoubleMicroseconds(cpu) /
+  double CpuMicrosPerHandshake() const { return PerHandshake(cpu); }
+  double ClientCpuMicrosPerHandshake() const {
+    return PerHandshake(client_cpu);
+  }
+  double PerHandshake(absl::Duration d) const {
+    return handshakes > 0 ? absl::ToDoubleMicroseconds(d) /
                                 static_cast<double>(handshakes)
                           : 0;
   }
@@ -106,6 +115,28 @@ struct Point {
   double Ratio() const {
     return local.PerSecond() > 0 ? keyless.PerSecond() / local.PerSecond() : 0;
   }
+  // The ratio the CPU costs predict when the cores are the limit: all the
+  // CPU of a local handshake (edge and client) over all of a keyless one
+  // (edge, key service and client). Unlike Ratio, it does not depend on
+  // what else ran.
+  double CpuBoundRatio() const {
+    const double keyless_cpu = keyless.CpuMicrosPerHandshake() +
+                               keyless.ClientCpuMicrosPerHandshake();
+    return keyless_cpu > 0 ? (local.CpuMicrosPerHandshake() +
+                              local.ClientCpuMicrosPerHandshake()) /
+                                 keyless_cpu
+                           : 0;
+  }
+  double OtherCores() const {
+    return std::max(local.other_cores, keyless.other_cores);
+  }
+};
+
+// CpuReading: what the window's edges read.
+struct CpuReading {
+  absl::Duration serving;
+  absl::Duration self;
+  absl::Duration system_busy;
 };
 
 // CpuOf adds up the CPU time of `pids`; nullopt when one cannot be read.
@@ -119,22 +150,41 @@ std::optional<absl::Duration> CpuOf(const std::vector<pid_t>& pids) {
   return total;
 }
 
+// ReadCpu reads the CPU time of `serving`, of this process and of the
+// machine; nullopt when one cannot be read.
+std::optional<CpuReading> ReadCpu(const std::vector<pid_t>& serving) {
+  std::optional<absl::Duration> processes = CpuOf(serving);
+  absl::StatusOr<SystemCpu> system = SystemCpuTime();
+  if (!processes.has_value() || !system.ok()) return std::nullopt;
+  return CpuReading{*processes, SelfCpuTime(), system->busy};
+}
+
 absl::Status MeasureWindow(const HandshakeLoadOptions& options,
                            const std::vector<pid_t>& serving, Totals& totals) {
-  std::optional<absl::Duration> opened;
-  std::optional<absl::Duration> closed;
-  HandshakeWindowHooks hooks{[&] { opened = CpuOf(serving); },
-                             [&] { closed = CpuOf(serving); }};
+  std::optional<CpuReading> opened;
+  std::optional<CpuReading> closed;
+  HandshakeWindowHooks hooks{[&] { opened = ReadCpu(serving); },
+                             [&] { closed = ReadCpu(serving); }};
   absl::StatusOr<HandshakeLoadResult> result = RunHandshakeLoad(options, hooks);
   if (!result.ok()) return result.status();
   if (!opened.has_value() || !closed.has_value()) {
-    return absl::InternalError("a serving process's CPU time is unreadable");
+    return absl::InternalError(
+        "the CPU time of a serving process or of the machine is unreadable");
   }
   totals.handshakes += result->handshakes;
   totals.errors += result->errors;
   if (totals.first_error.empty()) totals.first_error = result->first_error;
   totals.window += result->window;
-  totals.cpu += *closed - *opened;
+  const absl::Duration serving_cpu = closed->serving - opened->serving;
+  const absl::Duration client_cpu = closed->self - opened->self;
+  totals.cpu += serving_cpu;
+  totals.client_cpu += client_cpu;
+  if (result->window > absl::ZeroDuration()) {
+    const absl::Duration other =
+        (closed->system_busy - opened->system_busy) - serving_cpu - client_cpu;
+    totals.other_cores = std::max(
+        totals.other_cores, absl::FDivDuration(other, result->window));
+  }
   totals.latencies.push_back(result->latency);
   return absl::OkStatus();
 }
@@ -147,15 +197,15 @@ std::string PointLine(const Point& p) {
   return absl::StrFormat(
       "TLS %s connections=%-3d local %7.1f hs/s (p50 %sus p99 %sus, cpu "
       "%.0fus/hs)  keyless %7.1f hs/s (p50 %sus p99 %sus, cpu %.0fus/hs)  "
-      "ratio x%.2f  errors %d/%d",
+      "ratio x%.2f  cpu_bound x%.2f  other_load %.2f cores  errors %d/%d",
       p.tls_version, p.connections, p.local.PerSecond(),
       Micros(p.local.Worst(&LatencySummary::p50)),
       Micros(p.local.Worst(&LatencySummary::p99)),
       p.local.CpuMicrosPerHandshake(), p.keyless.PerSecond(),
       Micros(p.keyless.Worst(&LatencySummary::p50)),
       Micros(p.keyless.Worst(&LatencySummary::p99)),
-      p.keyless.CpuMicrosPerHandshake(), p.Ratio(), p.local.errors,
-      p.keyless.errors);
+      p.keyless.CpuMicrosPerHandshake(), p.Ratio(), p.CpuBoundRatio(),
+      p.OtherCores(), p.local.errors, p.keyless.errors);
 }
 
 std::string MarkdownTable(const std::string& key,
@@ -163,13 +213,14 @@ std::string MarkdownTable(const std::string& key,
   std::string out = absl::StrCat(
       "| key | TLS | connections | local key hs/s | keyless hs/s | ratio | "
       "local p50 / p99 µs | keyless p50 / p99 µs | local CPU µs/hs | "
-      "keyless CPU µs/hs (edge + service) | errors |\n",
-      "|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "keyless CPU µs/hs (edge + service) | client CPU µs/hs (local / "
+      "keyless) | CPU-bound ratio | other load (cores) | errors |\n",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Point& p : points) {
     absl::StrAppendFormat(
         &out,
         "| %s | %s | %d | %.0f | %.0f | %.2f | %s / %s | %s / %s | %.0f "
-        "| %.0f | %d |\n",
+        "| %.0f | %.0f / %.0f | %.2f | %.2f | %d |\n",
         key, p.tls_version, p.connections, p.local.PerSecond(),
         p.keyless.PerSecond(), p.Ratio(),
         Micros(p.local.Worst(&LatencySummary::p50)),
@@ -177,7 +228,9 @@ std::string MarkdownTable(const std::string& key,
         Micros(p.keyless.Worst(&LatencySummary::p50)),
         Micros(p.keyless.Worst(&LatencySummary::p99)),
         p.local.CpuMicrosPerHandshake(), p.keyless.CpuMicrosPerHandshake(),
-        p.local.errors + p.keyless.errors);
+        p.local.ClientCpuMicrosPerHandshake(),
+        p.keyless.ClientCpuMicrosPerHandshake(), p.CpuBoundRatio(),
+        p.OtherCores(), p.local.errors + p.keyless.errors);
   }
   return out;
 }
@@ -197,6 +250,8 @@ nlohmann::json TotalsJson(const Totals& t) {
           {"seconds", absl::ToDoubleSeconds(t.window)},
           {"handshakes_per_second", t.PerSecond()},
           {"cpu_us_per_handshake", t.CpuMicrosPerHandshake()},
+          {"client_cpu_us_per_handshake", t.ClientCpuMicrosPerHandshake()},
+          {"other_load_cores", t.other_cores},
           {"windows", windows}};
 }
 
@@ -212,6 +267,7 @@ std::string JsonReport(const RunInfo& info, const std::string& key,
     out["points"].push_back({{"tls_version", p.tls_version},
                              {"connections", p.connections},
                              {"ratio", p.Ratio()},
+                             {"cpu_bound_ratio", p.CpuBoundRatio()},
                              {"local", TotalsJson(p.local)},
                              {"keyless", TotalsJson(p.keyless)}});
   }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -58,11 +59,24 @@ TEST(HandshakesSmokeTest, BothEdgesCompleteHandshakesWithoutFailures) {
       EXPECT_GT(w["p50_us"].get<double>(), 0);
       EXPECT_LE(w["p50_us"].get<double>(), w["p99_us"].get<double>());
       EXPECT_LE(w["p99_us"].get<double>(), w["max_us"].get<double>());
+      // The clients did TLS work for every handshake.
+      EXPECT_GT(t["client_cpu_us_per_handshake"].get<double>(), 0);
+      // Other processes' CPU, from counters of different resolutions: a
+      // little below zero at worst, never more than the machine has.
+      EXPECT_GT(t["other_load_cores"].get<double>(), -0.5);
+      EXPECT_LE(t["other_load_cores"].get<double>(),
+                std::thread::hardware_concurrency());
     }
     EXPECT_NEAR(point["ratio"].get<double>(),
                 point["keyless"]["handshakes_per_second"].get<double>() /
                     point["local"]["handshakes_per_second"].get<double>(),
                 1e-9);
+    const auto all_cpu = [&](const char* edge) {
+      return point[edge]["cpu_us_per_handshake"].get<double>() +
+             point[edge]["client_cpu_us_per_handshake"].get<double>();
+    };
+    EXPECT_NEAR(point["cpu_bound_ratio"].get<double>(),
+                all_cpu("local") / all_cpu("keyless"), 1e-9);
   }
   const std::vector<std::string> lines = absl::StrSplit(
       ReadFileOrEmpty(markdown_path), '\n', absl::SkipEmpty());

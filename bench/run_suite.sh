@@ -118,6 +118,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "\`//bench:handshakes\`: the same keyward_edge binary, once with its key"
   echo "in the key service (keyward provider) and once with the key file; ratio"
   echo "= keyless ÷ local. CPU of the keyless edge includes the key service."
+  echo "The TLS clients run in the benchmark's process (client CPU). **CPU-bound"
+  echo "ratio** = (local edge + client) ÷ (keyless edge + key service + client)"
+  echo "CPU per handshake; **other load** as below, the most of any window."
   echo
   cat "$tmp/handshakes.md"
   echo
