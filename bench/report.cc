@@ -47,8 +47,6 @@ const PointResult* Find(const std::vector<PointResult>& points,
   return nullptr;
 }
 
-std::string Met(bool met) { return met ? "yes" : "**no**"; }
-
 nlohmann::ordered_json RawJson(const RawResult& raw) {
   nlohmann::ordered_json out;
   out["ops"] = raw.ops;
@@ -224,6 +222,8 @@ std::string BackendsMarkdown(const std::vector<PointResult>& points) {
       "µs/op | CPU ratio |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|\n",
       rows);
 }
+
+std::string Met(bool met) { return met ? "yes" : "**no**"; }
 
 std::string TargetsMarkdown(const std::vector<PointResult>& points) {
   std::string rows;

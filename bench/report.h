@@ -89,6 +89,9 @@ std::string PointLine(const PointResult& point);
 // MarkdownTable: one row per point.
 std::string MarkdownTable(const std::vector<PointResult>& points);
 
+// Met: the "met" cell of a targets table ("yes", or "no" in bold).
+std::string Met(bool met);
+
 // TargetsMarkdown: the targets of issue 8 that `points` measure (RSA-2048
 // sign unary at 32 in flight; ECDSA P-256 sign streamed at 256; ECDSA P-256
 // sign unary at 1), each with its figure and whether it is met. Empty when
