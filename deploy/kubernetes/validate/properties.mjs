@@ -194,8 +194,10 @@ export function checkDeployment(objects, { requiredAntiAffinity }, checker) {
   c.expect((liveness.periodSeconds || 10) * (liveness.failureThreshold || 3) > grace,
       "liveness tolerates NOT_SERVING for longer than shutdown_grace_seconds");
   const workers = Number(textprotoValue(config, "limits", "worker_threads"));
-  c.expect(workers === Math.ceil(cores(((server.resources || {}).limits || {}).cpu)),
-      `limits.worker_threads (${workers}) matches the CPU limit`);
+  // Two workers per CPU, as the server's default is per core
+  // (kDefaultWorkerThreadsPerCore in service/server_config.h).
+  c.expect(workers === 2 * Math.ceil(cores(((server.resources || {}).limits || {}).cpu)),
+      `limits.worker_threads (${workers}) is twice the CPU limit`);
   const mountOf = (path) => (server.volumeMounts || []).find(
       (m) => path === m.mountPath || path.startsWith(m.mountPath + "/"));
   const secretMount = (path) => {
