@@ -21,7 +21,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -132,42 +131,16 @@ struct Point {
   }
 };
 
-// CpuReading: what the window's edges read.
-struct CpuReading {
-  absl::Duration serving;
-  absl::Duration self;
-  absl::Duration system_busy;
-};
-
-// CpuOf adds up the CPU time of `pids`; nullopt when one cannot be read.
-std::optional<absl::Duration> CpuOf(const std::vector<pid_t>& pids) {
-  absl::Duration total;
-  for (pid_t pid : pids) {
-    absl::StatusOr<absl::Duration> cpu = ProcessCpuTime(pid);
-    if (!cpu.ok()) return std::nullopt;
-    total += *cpu;
-  }
-  return total;
-}
-
-// ReadCpu reads the CPU time of `serving`, of this process and of the
-// machine; nullopt when one cannot be read.
-std::optional<CpuReading> ReadCpu(const std::vector<pid_t>& serving) {
-  std::optional<absl::Duration> processes = CpuOf(serving);
-  absl::StatusOr<SystemCpu> system = SystemCpuTime();
-  if (!processes.has_value() || !system.ok()) return std::nullopt;
-  return CpuReading{*processes, SelfCpuTime(), system->busy};
-}
-
 absl::Status MeasureWindow(const HandshakeLoadOptions& options,
                            const std::vector<pid_t>& serving, Totals& totals) {
-  std::optional<CpuReading> opened;
-  std::optional<CpuReading> closed;
-  HandshakeWindowHooks hooks{[&] { opened = ReadCpu(serving); },
-                             [&] { closed = ReadCpu(serving); }};
+  CpuSample opened;
+  CpuSample closed;
+  HandshakeWindowHooks hooks{[&] { opened = SampleCpu(serving); },
+                             [&] { closed = SampleCpu(serving); }};
   absl::StatusOr<HandshakeLoadResult> result = RunHandshakeLoad(options, hooks);
   if (!result.ok()) return result.status();
-  if (!opened.has_value() || !closed.has_value()) {
+  if (!opened.serving.has_value() || !closed.serving.has_value() ||
+      !opened.system.has_value() || !closed.system.has_value()) {
     return absl::InternalError(
         "the CPU time of a serving process or of the machine is unreadable");
   }
@@ -175,15 +148,12 @@ absl::Status MeasureWindow(const HandshakeLoadOptions& options,
   totals.errors += result->errors;
   if (totals.first_error.empty()) totals.first_error = result->first_error;
   totals.window += result->window;
-  const absl::Duration serving_cpu = closed->serving - opened->serving;
-  const absl::Duration client_cpu = closed->self - opened->self;
-  totals.cpu += serving_cpu;
-  totals.client_cpu += client_cpu;
+  totals.cpu += *closed.serving - *opened.serving;
+  totals.client_cpu += closed.self - opened.self;
   if (result->window > absl::ZeroDuration()) {
-    const absl::Duration other =
-        (closed->system_busy - opened->system_busy) - serving_cpu - client_cpu;
-    totals.other_cores = std::max(
-        totals.other_cores, absl::FDivDuration(other, result->window));
+    totals.other_cores =
+        std::max(totals.other_cores,
+                 absl::FDivDuration(OtherCpu(opened, closed), result->window));
   }
   totals.latencies.push_back(result->latency);
   return absl::OkStatus();

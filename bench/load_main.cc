@@ -198,25 +198,6 @@ absl::Status WaitUntilHealthy(client::KeywardClient& client) {
   return health;
 }
 
-// CpuSample: the counters read at a window's edges.
-struct CpuSample {
-  std::optional<absl::Duration> server;
-  absl::Duration self;
-  SystemCpu system;
-};
-
-CpuSample SampleCpu(pid_t server_pid) {
-  CpuSample sample;
-  if (server_pid > 0) {
-    absl::StatusOr<absl::Duration> server = ProcessCpuTime(server_pid);
-    if (server.ok()) sample.server = *server;
-  }
-  sample.self = SelfCpuTime();
-  absl::StatusOr<SystemCpu> system = SystemCpuTime();
-  if (system.ok()) sample.system = *system;
-  return sample;
-}
-
 absl::StatusOr<PointResult> RunPoint(client::KeywardClient& client,
                                      const Workload& workload,
                                      const RawCrypto& raw, Transport transport,
@@ -241,20 +222,22 @@ absl::StatusOr<PointResult> RunPoint(client::KeywardClient& client,
   options.warmup = absl::GetFlag(FLAGS_warmup);
   options.duration = absl::GetFlag(FLAGS_duration);
   options.call_timeout = absl::GetFlag(FLAGS_call_timeout);
+  // The server's CPU, when its pid is known (not so for --endpoint without
+  // --server_pid).
+  const std::vector<pid_t> serving =
+      server_pid > 0 ? std::vector<pid_t>{server_pid} : std::vector<pid_t>{};
   CpuSample opened;
   CpuSample closed;
-  WindowHooks hooks{[&] { opened = SampleCpu(server_pid); },
-                    [&] { closed = SampleCpu(server_pid); }};
+  WindowHooks hooks{[&] { opened = SampleCpu(serving); },
+                    [&] { closed = SampleCpu(serving); }};
   absl::StatusOr<LoadResult> load = RunLoad(client, workload, options, hooks);
   if (!load.ok()) return load.status();
   point.load = *std::move(load);
-  if (opened.server.has_value() && closed.server.has_value()) {
-    point.server_cpu = *closed.server - *opened.server;
+  if (opened.serving.has_value() && closed.serving.has_value()) {
+    point.server_cpu = *closed.serving - *opened.serving;
   }
   point.client_cpu = closed.self - opened.self;
-  point.other_cpu = (closed.system.busy - opened.system.busy) -
-                    point.server_cpu.value_or(absl::ZeroDuration()) -
-                    point.client_cpu;
+  point.other_cpu = OtherCpu(opened, closed);
 
   absl::StatusOr<RawResult> after = raw.Measure(point.raw_threads, raw_half);
   if (!after.ok()) return after.status();

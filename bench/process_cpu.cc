@@ -81,4 +81,37 @@ absl::StatusOr<SystemCpu> SystemCpuTime() {
   return SystemCpu{Ticks(busy), Ticks(busy + idle)};
 }
 
+CpuSample SampleCpu(const std::vector<pid_t>& serving) {
+  CpuSample sample;
+  if (!serving.empty()) {
+    absl::Duration total;
+    bool read = true;
+    for (pid_t pid : serving) {
+      absl::StatusOr<absl::Duration> cpu = ProcessCpuTime(pid);
+      if (!cpu.ok()) {
+        read = false;
+        break;
+      }
+      total += *cpu;
+    }
+    if (read) sample.serving = total;
+  }
+  sample.self = SelfCpuTime();
+  absl::StatusOr<SystemCpu> system = SystemCpuTime();
+  if (system.ok()) sample.system = *system;
+  return sample;
+}
+
+absl::Duration OtherCpu(const CpuSample& opened, const CpuSample& closed) {
+  const auto busy = [](const CpuSample& sample) {
+    return sample.system.has_value() ? sample.system->busy
+                                     : absl::ZeroDuration();
+  };
+  const absl::Duration serving =
+      opened.serving.has_value() && closed.serving.has_value()
+          ? *closed.serving - *opened.serving
+          : absl::ZeroDuration();
+  return (busy(closed) - busy(opened)) - serving - (closed.self - opened.self);
+}
+
 }  // namespace keyward::bench

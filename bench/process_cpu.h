@@ -3,6 +3,9 @@
 
 #include <sys/types.h>
 
+#include <optional>
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
@@ -31,6 +34,27 @@ struct SystemCpu {
 
 // SystemCpuTime reads /proc/stat. Internal when it does not parse.
 absl::StatusOr<SystemCpu> SystemCpuTime();
+
+// CpuSample: the counters read at one edge of a measured window.
+struct CpuSample {
+  // The processes that serve the load, together; nullopt when none was
+  // given or one could not be read.
+  std::optional<absl::Duration> serving;
+  // This process (the load generator).
+  absl::Duration self;
+  // The whole machine; nullopt when /proc/stat could not be read.
+  std::optional<SystemCpu> system;
+};
+
+// SampleCpu reads the counters of `serving`, of this process and of the
+// machine.
+CpuSample SampleCpu(const std::vector<pid_t>& serving);
+
+// OtherCpu returns the CPU time that every other process took between
+// `opened` and `closed`: the machine's busy time less the serving
+// processes' (zero when unknown) and this process's. The machine's busy
+// time counts as zero at an edge where it was not read.
+absl::Duration OtherCpu(const CpuSample& opened, const CpuSample& closed);
 
 }  // namespace keyward::bench
 

@@ -347,27 +347,21 @@ absl::StatusOr<RawResult> RawCrypto::Measure(int threads,
     for (const Counter& counter : counters) sum += counter.ops.load();
     return sum;
   };
-  auto machine_busy = [] {
-    absl::StatusOr<SystemCpu> system = SystemCpuTime();
-    return system.ok() ? system->busy : absl::ZeroDuration();
-  };
   absl::SleepFor(absl::Milliseconds(100));
   const uint64_t ops_before = total();
-  const absl::Duration cpu_before = SelfCpuTime();
-  const absl::Duration busy_before = machine_busy();
+  const CpuSample cpu_before = SampleCpu({});
   const absl::Time start = absl::Now();
   absl::SleepFor(duration);
   const uint64_t ops_after = total();
-  const absl::Duration cpu_after = SelfCpuTime();
-  const absl::Duration busy_after = machine_busy();
+  const CpuSample cpu_after = SampleCpu({});
   const absl::Time end = absl::Now();
   stop.store(true);
   for (std::thread& thread : pool) thread.join();
   absl::MutexLock lock(&mu);
   if (!failure.ok()) return failure;
-  const absl::Duration cpu = cpu_after - cpu_before;
-  return RawResult{ops_after - ops_before, end - start, cpu,
-                   (busy_after - busy_before) - cpu};
+  return RawResult{ops_after - ops_before, end - start,
+                   cpu_after.self - cpu_before.self,
+                   OtherCpu(cpu_before, cpu_after)};
 }
 
 }  // namespace keyward::bench
