@@ -13,8 +13,9 @@ using ::keyward::handshake::test::IsOk;
 using ::keyward::handshake::test::StatusIs;
 using ::testing::HasSubstr;
 
-// The self-check that guards RSA signatures (OpenSslPrivateKey) must reject
-// a signature damaged anywhere, as a CRT fault would damage it.
+// The self-check that guards RSA signatures OpenSSL has not checked itself
+// (OpenSslPrivateKey, Pkcs11PrivateKey) must reject a signature damaged
+// anywhere, as a CRT fault would damage it.
 TEST(EvpSignatureTest, VerifyRejectsADamagedSignature) {
   absl::StatusOr<EvpPkeyPtr> key = testing::GenerateKey("rsa-2048");
   ASSERT_THAT(key, IsOk());

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "keystore/evp_signature.h"
+#include "keystore/rsa_crt_check.h"
 #include "keystore/sign_request.h"
 
 namespace keyward::keystore {
@@ -23,8 +24,10 @@ absl::StatusOr<std::unique_ptr<OpenSslPrivateKey>> OpenSslPrivateKey::Create(
     if (!created.ok()) return created.status();
     decrypter.emplace(*std::move(created));
   }
-  return std::unique_ptr<OpenSslPrivateKey>(
-      new OpenSslPrivateKey(std::move(key), *type, std::move(decrypter)));
+  const bool verify_signatures = type->algorithm == v1::KEY_ALGORITHM_RSA &&
+                                 !OpenSslChecksRsaCrt(key.get());
+  return std::unique_ptr<OpenSslPrivateKey>(new OpenSslPrivateKey(
+      std::move(key), *type, std::move(decrypter), verify_signatures));
 }
 
 absl::StatusOr<std::string> OpenSslPrivateKey::SignPureEd25519(
@@ -36,12 +39,7 @@ absl::StatusOr<std::string> OpenSslPrivateKey::SignCheckedDigest(
     v1::SignatureScheme scheme, absl::string_view digest) const {
   absl::StatusOr<std::string> signature =
       signer_.SignDigest(scheme, digest);
-  if (!signature.ok() || type_.algorithm != v1::KEY_ALGORITHM_RSA) {
-    return signature;
-  }
-  // A fault in the CRT computation gives a signature from which the
-  // modulus factors (Boneh, DeMillo, Lipton 1997; Lenstra's note): never
-  // let one out unverified.
+  if (!signature.ok() || !verify_signatures_) return signature;
   if (!EvpVerifyDigest(key_.get(), scheme, digest, *signature).ok()) {
     OPENSSL_cleanse(signature->data(), signature->size());
     return absl::InternalError(

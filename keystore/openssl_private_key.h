@@ -37,23 +37,27 @@ class OpenSslPrivateKey final : public SchemeCheckedKey {
 
   const KeyType& type() const { return type_; }
 
-  // See PrivateKey and SchemeCheckedKey. A signature that fails the RSA
-  // self-check (Lenstra) is wiped, never returned: Internal.
+  // See PrivateKey and SchemeCheckedKey. An RSA key whose private
+  // operations OpenSSL does not check itself (OpenSslChecksRsaCrt) has
+  // each signature verified with its public key; one that fails is wiped,
+  // never returned: Internal.
   absl::StatusOr<handshake::SecretBytes> DecryptPreMaster(
       absl::string_view ciphertext, uint16_t client_version) const override;
 
  private:
   OpenSslPrivateKey(EvpPkeyPtr key, KeyType type,
-                    std::optional<internal::RsaPreMasterDecrypter> decrypter)
+                    std::optional<internal::RsaPreMasterDecrypter> decrypter,
+                    bool verify_signatures)
       : key_(std::move(key)),
         type_(type),
         decrypter_(std::move(decrypter)),
+        verify_signatures_(verify_signatures),
         signer_(key_.get()) {}
 
   v1::KeyAlgorithm algorithm() const override { return type_.algorithm; }
   absl::StatusOr<std::string> SignPureEd25519(
       absl::string_view message) const override;
-  // For RSA, also verifies the signature before returning it.
+  // Verifies the signature before returning it when verify_signatures_.
   absl::StatusOr<std::string> SignCheckedDigest(
       v1::SignatureScheme scheme, absl::string_view digest) const override;
 
@@ -61,6 +65,8 @@ class OpenSslPrivateKey final : public SchemeCheckedKey {
   const KeyType type_;
   // Set for RSA keys only.
   const std::optional<internal::RsaPreMasterDecrypter> decrypter_;
+  // RSA keys that OpenSSL's own CRT check does not cover.
+  const bool verify_signatures_;
   const EvpSigner signer_;  // signs with key_, declared after it
 };
 

@@ -1,3 +1,6 @@
+// One test builds a legacy key, which only OpenSSL's deprecated API can do.
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "keystore/openssl_private_key.h"
 
 #include <openssl/evp.h>
@@ -125,6 +128,34 @@ INSTANTIATE_TEST_SUITE_P(
                  EVP_sha384},
         SignCase{"ed25519", v1::SIGNATURE_SCHEME_ED25519, nullptr}),
     CaseName);
+
+// A legacy RSA key may carry any RSA_METHOD, so OpenSslChecksRsaCrt does
+// not vouch for it: its signatures go through the key's own verification,
+// and good ones come out.
+TEST(OpenSslPrivateKeyTest, RsaKeysOpenSslDoesNotCheckVerifyTheirSignatures) {
+  const TestKey& provider_key = KeyOf("rsa-2048");
+  EvpPkeyPtr generated = testing::GenerateKey("rsa-2048").value();
+  std::unique_ptr<RSA, decltype(&RSA_free)> rsa(
+      EVP_PKEY_get1_RSA(generated.get()), RSA_free);
+  ASSERT_NE(rsa, nullptr);
+  EvpPkeyPtr legacy(EVP_PKEY_new());
+  ASSERT_EQ(EVP_PKEY_set1_RSA(legacy.get(), rsa.get()), 1);
+  X509Ptr certificate =
+      testing::SelfSignedCertificate(legacy.get(), {}).value();
+  std::unique_ptr<OpenSslPrivateKey> key =
+      OpenSslPrivateKey::Create(std::move(legacy)).value();
+  const std::string message = "TLS 1.3, server CertificateVerify\0 input"s;
+  for (v1::SignatureScheme scheme : {v1::SIGNATURE_SCHEME_RSA_PKCS1_SHA256,
+                                     v1::SIGNATURE_SCHEME_RSA_PSS_RSAE_SHA256,
+                                     v1::SIGNATURE_SCHEME_RSA_PSS_RSAE_SHA512}) {
+    absl::StatusOr<std::string> signature = key->SignMessage(scheme, message);
+    ASSERT_THAT(signature, IsOk());
+    EXPECT_TRUE(testing::VerifySignature(
+        X509_get0_pubkey(certificate.get()), scheme, message, *signature));
+    EXPECT_FALSE(testing::VerifySignature(provider_key.public_key(), scheme,
+                                          message, *signature));
+  }
+}
 
 TEST(OpenSslPrivateKeyTest, Md5Sha1SignsTheRawDigestWithoutDigestInfo) {
   const TestKey& key = KeyOf("rsa-2048");
