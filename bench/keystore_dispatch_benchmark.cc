@@ -4,7 +4,7 @@
 // operations through the PrivateKey handle, next to the same operation
 // done with a prepared OpenSSL context (bench/raw_crypto) on a key of the
 // same type. The handle's extra cost is the dispatch: scheme checks, a new
-// OpenSSL context per call and, for RSA, verifying the signature.
+// OpenSSL context per call.
 //
 //   bazel run -c opt //bench:keystore_dispatch_benchmark
 #include <filesystem>
