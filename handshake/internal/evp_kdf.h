@@ -19,9 +19,10 @@ OSSL_PARAM OctetParam(const char* key, absl::Span<const uint8_t> bytes);
 
 // DeriveWithKdf fetches the OpenSSL KDF `kdf_name` ("HKDF", "TLS1-PRF"; these
 // two once per process), runs it with `params` (an OSSL_PARAM_END-terminated
-// array) and returns `out_length` bytes. Callers validate their inputs first; any OpenSSL failure
-// is returned as Internal. OpenSSL keeps its own copies of the secret inputs
-// and cleanses them when the context is freed, before this returns.
+// array) and returns `out_length` bytes. Callers validate their inputs first;
+// any OpenSSL failure is returned as Internal. OpenSSL keeps its own copies of
+// the secret inputs and cleanses them when the context is freed, before this
+// returns.
 absl::StatusOr<SecretBytes> DeriveWithKdf(const char* kdf_name,
                                           const OSSL_PARAM* params,
                                           std::size_t out_length);
