@@ -145,9 +145,10 @@ TEST(OpenSslPrivateKeyTest, RsaKeysOpenSslDoesNotCheckVerifyTheirSignatures) {
   std::unique_ptr<OpenSslPrivateKey> key =
       OpenSslPrivateKey::Create(std::move(legacy)).value();
   const std::string message = "TLS 1.3, server CertificateVerify\0 input"s;
-  for (v1::SignatureScheme scheme : {v1::SIGNATURE_SCHEME_RSA_PKCS1_SHA256,
-                                     v1::SIGNATURE_SCHEME_RSA_PSS_RSAE_SHA256,
-                                     v1::SIGNATURE_SCHEME_RSA_PSS_RSAE_SHA512}) {
+  for (v1::SignatureScheme scheme :
+       {v1::SIGNATURE_SCHEME_RSA_PKCS1_SHA256,
+        v1::SIGNATURE_SCHEME_RSA_PSS_RSAE_SHA256,
+        v1::SIGNATURE_SCHEME_RSA_PSS_RSAE_SHA512}) {
     absl::StatusOr<std::string> signature = key->SignMessage(scheme, message);
     ASSERT_THAT(signature, IsOk());
     EXPECT_TRUE(testing::VerifySignature(
