@@ -17,7 +17,8 @@ namespace keyward::keystore {
 // input, and recomputes without the CRT on a mismatch
 // (crypto/rsa/rsa_ossl.c, rsa_ossl_mod_exp), so a faulty result never
 // leaves it. False for any other key, whose signatures the caller verifies
-// itself (OpenSslPrivateKey, Pkcs11PrivateKey).
+// itself (OpenSslPrivateKey). PKCS#11 keys never ask: Pkcs11PrivateKey
+// verifies every signature a token returns.
 //
 // The answer holds for the process's lifetime: OpenSSL reads its
 // configuration, which is where an ENGINE could come from, before it
