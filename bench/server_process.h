@@ -3,16 +3,13 @@
 
 #include <sys/types.h>
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "tests/support/child_process.h"
 
 namespace keyward::bench {
 
@@ -24,8 +21,8 @@ class ServerProcess {
   // Start runs `binary` with `flags` (e.g. {"--config=<path>"}), its
   // standard output and error copied to `log_path`, and waits for the log
   // line "serving on ... (port N, ..." that announces the bound port. The
-  // child gets SIGTERM if this thread exits first (PR_SET_PDEATHSIG).
-  // Internal, with the end of the log, when the server exits before
+  // child gets SIGTERM if this thread exits first. Internal, with the end of
+  // the log, when the server exits or stays silent for a minute before
   // serving; NotFound when `log_path` cannot be created.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& binary, const std::vector<std::string>& flags,
@@ -44,29 +41,12 @@ class ServerProcess {
   absl::Status Stop();
 
  private:
-  ServerProcess(pid_t pid, int output_fd, int log_fd);
+  ServerProcess(std::unique_ptr<testing::ChildProcess> process, int port);
 
-  // CopyOutput copies the child's output to the log until end of file,
-  // noting the port when the serving line goes past.
-  void CopyOutput();
-  // WaitForPort returns the port, or 0 when the output ended first.
-  int WaitForPort();
-
+  const std::unique_ptr<testing::ChildProcess> process_;
   const pid_t pid_;
-  const int output_fd_;  // Read end of the child's stdout/stderr pipe.
-  const int log_fd_;
-  int port_ = 0;
+  const int port_;
   bool stopped_ = false;
-
-  // Guards the fields below, which CopyOutput sets.
-  std::mutex mu_;
-  std::condition_variable changed_;
-  int announced_port_ ABSL_GUARDED_BY(mu_) = 0;
-  bool output_ended_ ABSL_GUARDED_BY(mu_) = false;
-  // The last few KiB of output, for error messages.
-  std::string tail_ ABSL_GUARDED_BY(mu_);
-
-  std::thread copier_;
 };
 
 }  // namespace keyward::bench

@@ -22,8 +22,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "clients/cli/run_process.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/child_process.h"
 #include "tests/support/openssl_tls_prf.h"
 #include "tests/support/pem_chain.h"
 #include "tests/support/rsa_ciphertexts.h"
@@ -36,11 +37,17 @@ namespace keyward::cli {
 namespace {
 
 using testing::LowerHex;
+using testing::ProcessResult;
+using testing::RunProcess;
 
 constexpr char kEcdsaHost[] = "ecdsa-p256.dev.keyward.test";
 constexpr char kRsaHost[] = "rsa-2048.dev.keyward.test";
 constexpr char kEd25519Host[] = "ed25519.dev.keyward.test";
 constexpr char kTls12[] = "0x0303";
+
+// A CLI call against a local server takes well under a second; this only
+// turns a hang into a failure that names the command.
+constexpr absl::Duration kProcessTimeout = absl::Seconds(60);
 
 const char* const kCommands[] = {
     "keys",         "key",    "sign",   "decrypt-premaster",
@@ -115,7 +122,8 @@ class CliTest : public ::testing::Test {
     std::vector<std::string> argv = {
         testing::RunfilePath("clients/cli/keyward")};
     argv.insert(argv.end(), args.begin(), args.end());
-    absl::StatusOr<ProcessResult> result = RunProcess(argv, env);
+    absl::StatusOr<ProcessResult> result =
+        RunProcess(argv, env, "", kProcessTimeout);
     EXPECT_TRUE(result.ok()) << result.status();
     return result.ok() ? *std::move(result) : ProcessResult();
   }

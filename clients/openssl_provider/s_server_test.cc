@@ -21,28 +21,30 @@
 #include "absl/time/time.h"
 #include "clients/edge/testing/audit_records.h"
 #include "clients/edge/testing/certificates.h"
-#include "clients/edge/testing/child_process.h"
 #include "clients/edge/testing/edge_process.h"
 #include "clients/edge/testing/key_service_process.h"
 #include "clients/edge/testing/tls_clients.h"
 #include "clients/openssl_provider/openssl_ptr.h"
 #include "gtest/gtest.h"
+#include "tests/support/child_process.h"
 #include "tests/support/dev_keystore.h"
 
 namespace keyward::provider {
 namespace {
 
 using edge::testing::AuditQuery;
-using edge::testing::ChildProcess;
 using edge::testing::CountAuditRecords;
 using edge::testing::KeyServiceProcess;
 using edge::testing::LeafCertificate;
 using edge::testing::ReadLeafCertificate;
-using edge::testing::RunProcess;
 using edge::testing::RunTlsClient;
 using edge::testing::TlsClient;
 using edge::testing::TlsRequest;
 using edge::testing::TlsResult;
+using ::keyward::testing::ChildProcess;
+using ::keyward::testing::PortAfter;
+using ::keyward::testing::ProcessResult;
+using ::keyward::testing::RunProcess;
 
 // The selector forms of a key URI.
 enum class Selector { kHost, kId, kCertificate };
@@ -196,7 +198,7 @@ TEST_P(SServerTest, ServesWithAKeywardKey) {
   absl::StatusOr<std::string> accepting =
       (*server)->WaitForLine("ACCEPT", absl::Seconds(30));
   ASSERT_TRUE(accepting.ok()) << accepting.status();
-  absl::StatusOr<int> port = edge::testing::PortAfter(*accepting, "127.0.0.1:");
+  absl::StatusOr<int> port = PortAfter(*accepting, "127.0.0.1:");
   ASSERT_TRUE(port.ok()) << port.status();
 
   const AuditQuery query{c.operation, leaf->key_id, c.scheme};
@@ -260,7 +262,7 @@ TEST_F(SServerTest, PkeyReadsThePublicHalf) {
     std::vector<std::string> argv = {"/usr/bin/openssl", "pkey"};
     for (const std::string& flag : ProviderFlags()) argv.push_back(flag);
     argv.insert(argv.end(), {"-in", "keyward:id=" + leaf->key_id, "-pubout"});
-    absl::StatusOr<edge::testing::ProcessResult> run =
+    absl::StatusOr<ProcessResult> run =
         RunProcess(argv, ProviderEnvironment(), "", absl::Seconds(30));
     ASSERT_TRUE(run.ok()) << run.status();
     ASSERT_EQ(run->exit_code, 0) << run->err;
@@ -273,7 +275,7 @@ TEST_F(SServerTest, ReportsAKeyTheServiceDoesNotHave) {
   for (const std::string& flag : ProviderFlags()) argv.push_back(flag);
   argv.insert(argv.end(),
               {"-in", "keyward:host=nothing.example.org", "-pubout"});
-  absl::StatusOr<edge::testing::ProcessResult> run =
+  absl::StatusOr<ProcessResult> run =
       RunProcess(argv, ProviderEnvironment(), "", absl::Seconds(30));
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_NE(run->exit_code, 0);

@@ -3,29 +3,30 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "tests/support/child_process.h"
 
 namespace keyward::testing {
 
 // ServerProcess runs the keyward_server binary (a runfile of the test:
-// data = ["//service:keyward_server"]) as a child process with `flags`,
-// its standard error (the server's log) on a pipe that the test reads.
+// data = ["//service:keyward_server"]) as a ChildProcess with `flags` and
+// this process's environment, and reports problems as gtest failures.
 // The destructor kills a server still running.
 class ServerProcess {
  public:
   explicit ServerProcess(const std::vector<std::string>& flags);
-  ~ServerProcess();
 
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // ReadLineContaining reads the log until a line containing `text` and
-  // returns it (with its newline); "" at the end of the log (the server
-  // exited) or when no such line came within `timeout` (a gtest failure
-  // says which). Lines read are kept in log().
+  // ReadLineContaining returns the next line of the log (after the one it
+  // returned last) that contains `text`, with its newline; "" at the end
+  // of the log (the server exited) or when no such line came within
+  // `timeout` (a gtest failure says which).
   std::string ReadLineContaining(const std::string& text,
                                  absl::Duration timeout = absl::Seconds(60));
 
@@ -39,22 +40,18 @@ class ServerProcess {
   // Stop sends `signal` and returns the exit status, as Wait does.
   int Stop(int signal);
 
-  // Wait waits for the server to exit, reads the rest of its log and
-  // returns the status as from waitpid (WIFEXITED, WEXITSTATUS, ...).
+  // Wait waits for the server to exit and returns the status as from
+  // waitpid (WIFEXITED, WEXITSTATUS, ...).
   int Wait();
 
-  // Everything the server logged that was read so far.
-  const std::string& log() const { return log_; }
+  // Everything the server logged so far.
+  std::string log();
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_ ? process_->pid() : 0; }
 
  private:
-  pid_t pid_ = 0;
-  int stderr_fd_ = -1;
-  // Read but not yet returned: a partial line at most, or lines after the
-  // one returned.
-  std::string pending_;
-  std::string log_;
+  std::unique_ptr<ChildProcess> process_;  // Null when it did not start.
+  size_t read_ = 0;  // Where the next ReadLineContaining looks.
 };
 
 }  // namespace keyward::testing

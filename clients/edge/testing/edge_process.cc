@@ -8,6 +8,9 @@
 namespace keyward::edge::testing {
 namespace {
 
+using ::keyward::testing::ChildProcess;
+using ::keyward::testing::PortAfter;
+
 // kStartTimeout: generous; opening the keys takes milliseconds.
 constexpr absl::Duration kStartTimeout = absl::Seconds(60);
 
@@ -51,7 +54,7 @@ absl::StatusOr<std::unique_ptr<EdgeProcess>> EdgeProcess::Start(
       "--sites=" + absl::StrJoin(site_flags, ",")};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   absl::StatusOr<std::unique_ptr<ChildProcess>> process =
-      ChildProcess::Start(argv, {});
+      ChildProcess::Start(argv, std::vector<std::string>{});  // No environment.
   if (!process.ok()) return process.status();
   absl::StatusOr<std::string> serving =
       (*process)->WaitForLine("serving on", kStartTimeout);

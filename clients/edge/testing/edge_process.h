@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "clients/edge/testing/child_process.h"
+#include "tests/support/child_process.h"
 #include "tests/support/dev_keystore.h"
 
 namespace keyward::edge::testing {
@@ -50,13 +50,13 @@ class EdgeProcess {
       const std::vector<std::string>& extra_flags = {});
 
   int port() const { return port_; }
-  ChildProcess& process() { return *process_; }
+  keyward::testing::ChildProcess& process() { return *process_; }
 
  private:
-  EdgeProcess(std::unique_ptr<ChildProcess> process, int port)
+  EdgeProcess(std::unique_ptr<keyward::testing::ChildProcess> process, int port)
       : process_(std::move(process)), port_(port) {}
 
-  std::unique_ptr<ChildProcess> process_;
+  std::unique_ptr<keyward::testing::ChildProcess> process_;
   const int port_;
 };
 

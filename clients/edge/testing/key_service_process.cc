@@ -1,12 +1,17 @@
 #include "clients/edge/testing/key_service_process.h"
 
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
 namespace keyward::edge::testing {
 namespace {
+
+using ::keyward::testing::ChildProcess;
+using ::keyward::testing::PortAfter;
 
 // kStartTimeout: generous; the server starts in well under a second.
 constexpr absl::Duration kStartTimeout = absl::Seconds(60);
@@ -30,7 +35,7 @@ absl::StatusOr<std::unique_ptr<KeyServiceProcess>> KeyServiceProcess::Start(
   absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
       {keyward::testing::RunfilePath("service/keyward_server"),
        "--config=" + config_path},
-      {});
+      std::vector<std::string>{});  // No environment.
   if (!process.ok()) return process.status();
   absl::StatusOr<std::string> serving =
       (*process)->WaitForLine("serving on", kStartTimeout);

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "clients/edge/testing/child_process.h"
+#include "tests/support/child_process.h"
 #include "tests/support/dev_keystore.h"
 
 namespace keyward::edge::testing {
@@ -25,13 +25,14 @@ class KeyServiceProcess {
   int port() const { return port_; }
   // endpoint: "127.0.0.1:<port>".
   std::string endpoint() const;
-  ChildProcess& process() { return *process_; }
+  keyward::testing::ChildProcess& process() { return *process_; }
 
  private:
-  KeyServiceProcess(std::unique_ptr<ChildProcess> process, int port)
+  KeyServiceProcess(std::unique_ptr<keyward::testing::ChildProcess> process,
+                    int port)
       : process_(std::move(process)), port_(port) {}
 
-  std::unique_ptr<ChildProcess> process_;
+  std::unique_ptr<keyward::testing::ChildProcess> process_;
   const int port_;
 };
 

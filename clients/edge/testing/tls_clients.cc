@@ -11,12 +11,15 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "clients/edge/testing/certificates.h"
-#include "clients/edge/testing/child_process.h"
 #include "nlohmann/json.hpp"
+#include "tests/support/child_process.h"
 #include "tests/support/dev_keystore.h"
 
 namespace keyward::edge::testing {
 namespace {
+
+using ::keyward::testing::ProcessResult;
+using ::keyward::testing::RunProcess;
 
 constexpr absl::Duration kClientTimeout = absl::Seconds(60);
 

@@ -1,9 +1,9 @@
-#include "clients/edge/testing/child_process.h"
+#include "tests/support/child_process.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
-namespace keyward::edge::testing {
+namespace keyward::testing {
 namespace {
 
 absl::Status ErrnoError(absl::string_view what, int error) {
@@ -38,29 +38,57 @@ std::vector<char*> Pointers(const std::vector<std::string>& strings) {
 }
 
 // Spawn starts argv[0] with its standard input, output and error on the
-// given descriptors (-1: /dev/null for input).
+// given descriptors (-1: /dev/null for input) and `env` as its environment
+// (null: this process's). Everything the child uses is prepared before
+// fork: between fork and exec it makes only async-signal-safe calls. A
+// failed exec reports its errno through a close-on-exec pipe.
 absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
-                            const std::vector<std::string>& env, int in_fd,
-                            int out_fd, int err_fd) {
+                            const std::vector<std::string>* env, int in_fd,
+                            int out_fd, int err_fd, bool stop_with_parent) {
   if (argv.empty()) return absl::InvalidArgumentError("argv is empty");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (in_fd < 0) {
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                     O_RDONLY, 0);
-  } else {
-    posix_spawn_file_actions_adddup2(&actions, in_fd, STDIN_FILENO);
-  }
-  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
   std::vector<char*> args = Pointers(argv);
-  std::vector<char*> environment = Pointers(env);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(),
-                                  environment.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    return ErrnoError(absl::StrCat("posix_spawn ", argv[0]), spawned);
+  std::vector<char*> environment;
+  if (env != nullptr) environment = Pointers(*env);
+  char** const child_env = env != nullptr ? environment.data() : environ;
+  int exec_error[2];
+  if (absl::Status piped = Pipe(exec_error); !piped.ok()) return piped;
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    const int error = errno;
+    close(exec_error[0]);
+    close(exec_error[1]);
+    return ErrnoError("fork", error);
+  }
+  if (pid == 0) {
+    if (stop_with_parent) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() != parent) _exit(127);  // The parent already ended.
+    }
+    const int input = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
+    if (input < 0 || dup2(input, STDIN_FILENO) < 0 ||
+        dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
+      _exit(127);
+    }
+    execve(args[0], args.data(), child_env);
+    const int error = errno;
+    if (write(exec_error[1], &error, sizeof error) < 0) {
+      // Nothing more to do: the parent then sees a plain exit 127.
+    }
+    _exit(127);
+  }
+  close(exec_error[1]);
+  int error = 0;
+  ssize_t n;
+  do {
+    n = read(exec_error[0], &error, sizeof error);
+  } while (n < 0 && errno == EINTR);
+  close(exec_error[0]);
+  if (n == static_cast<ssize_t>(sizeof error)) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return ErrnoError(absl::StrCat("exec ", argv[0]), error);
   }
   return pid;
 }
@@ -75,27 +103,51 @@ int WaitStatus(pid_t pid) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
-    const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+    const std::vector<std::string>& argv, const ChildOptions& options) {
+  int log_fd = -1;
+  if (!options.log_path.empty()) {
+    log_fd = open(options.log_path.c_str(),
+                  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (log_fd < 0) {
+      return absl::NotFoundError(absl::StrCat(
+          "cannot create ", options.log_path, ": ", std::strerror(errno)));
+    }
+  }
   int fds[2];
-  if (absl::Status piped = Pipe(fds); !piped.ok()) return piped;
-  absl::StatusOr<pid_t> pid = Spawn(argv, env, -1, fds[1], fds[1]);
+  absl::Status piped = Pipe(fds);
+  if (!piped.ok()) {
+    if (log_fd >= 0) close(log_fd);
+    return piped;
+  }
+  absl::StatusOr<pid_t> pid =
+      Spawn(argv, options.env ? &*options.env : nullptr, -1, fds[1], fds[1],
+            options.stop_with_parent);
   close(fds[1]);
   if (!pid.ok()) {
     close(fds[0]);
+    if (log_fd >= 0) close(log_fd);
     return pid.status();
   }
-  std::unique_ptr<ChildProcess> child(new ChildProcess(*pid, fds[0]));
+  std::unique_ptr<ChildProcess> child(new ChildProcess(*pid, fds[0], log_fd));
   child->reader_ = std::thread(&ChildProcess::ReadOutput, child.get());
   return child;
 }
 
-ChildProcess::ChildProcess(pid_t pid, int output_fd)
-    : pid_(pid), output_fd_(output_fd) {}
+absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
+    const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+  ChildOptions options;
+  options.env = env;
+  return Start(argv, options);
+}
+
+ChildProcess::ChildProcess(pid_t pid, int output_fd, int log_fd)
+    : pid_(pid), output_fd_(output_fd), log_fd_(log_fd) {}
 
 ChildProcess::~ChildProcess() {
   if (pid_ > 0) Stop(SIGKILL);
   if (reader_.joinable()) reader_.join();
   close(output_fd_);
+  if (log_fd_ >= 0) close(log_fd_);
 }
 
 void ChildProcess::ReadOutput() {
@@ -103,6 +155,11 @@ void ChildProcess::ReadOutput() {
   while (true) {
     const ssize_t n = read(output_fd_, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
+    // The log file is best effort: a full disk must not stop the child.
+    if (n > 0 && log_fd_ >= 0 &&
+        write(log_fd_, buffer, static_cast<size_t>(n)) < 0) {
+      // The output is still collected below.
+    }
     std::lock_guard<std::mutex> lock(mu_);
     if (n <= 0) {
       ended_ = true;
@@ -116,7 +173,8 @@ void ChildProcess::ReadOutput() {
 
 absl::StatusOr<std::string> ChildProcess::WaitForLine(absl::string_view text,
                                                       absl::Duration timeout,
-                                                      size_t from) {
+                                                      size_t from,
+                                                      size_t* next) {
   const auto deadline =
       std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
   std::unique_lock<std::mutex> lock(mu_);
@@ -128,6 +186,7 @@ absl::StatusOr<std::string> ChildProcess::WaitForLine(absl::string_view text,
       if (end != std::string::npos) {
         const size_t begin = output_.rfind('\n', at);
         const size_t start = begin == std::string::npos ? 0 : begin + 1;
+        if (next != nullptr) *next = end + 1;
         return output_.substr(start, end - start);
       }
     }
@@ -158,13 +217,17 @@ void ChildProcess::Signal(int signal) {
   if (pid_ > 0) kill(pid_, signal);
 }
 
-int ChildProcess::Stop(int signal) {
+int ChildProcess::Wait() {
   if (pid_ <= 0) return 0;
-  kill(pid_, signal);
   const int status = WaitStatus(pid_);
   pid_ = 0;
   if (reader_.joinable()) reader_.join();
   return status;
+}
+
+int ChildProcess::Stop(int signal) {
+  Signal(signal);
+  return Wait();
 }
 
 absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
@@ -175,7 +238,8 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   if (absl::Status s = Pipe(in); !s.ok()) return s;
   if (absl::Status s = Pipe(out); !s.ok()) return s;
   if (absl::Status s = Pipe(err); !s.ok()) return s;
-  absl::StatusOr<pid_t> pid = Spawn(argv, env, in[0], out[1], err[1]);
+  absl::StatusOr<pid_t> pid =
+      Spawn(argv, &env, in[0], out[1], err[1], /*stop_with_parent=*/false);
   close(in[0]);
   close(out[1]);
   close(err[1]);
@@ -276,4 +340,4 @@ absl::StatusOr<int> PortAfter(absl::string_view line,
   return absl::InternalError(absl::StrCat("no port in: ", line));
 }
 
-}  // namespace keyward::edge::testing
+}  // namespace keyward::testing
