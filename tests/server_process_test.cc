@@ -149,5 +149,16 @@ TEST(ServerProcessTest, RefusesPlaintextOnAnyAddress) {
       << server.log();
 }
 
+TEST(ServerProcessTest, HelpListsEveryFlag) {
+  ServerProcess server({"--help"});
+  server.Wait();
+  for (const char* flag : {"--config", "--keystore_dir", "--listen_address",
+                           "--tls_cert", "--tls_key", "--client_ca"}) {
+    EXPECT_NE(server.log().find(flag), std::string::npos)
+        << flag << " missing from:\n"
+        << server.log();
+  }
+}
+
 }  // namespace
 }  // namespace keyward

@@ -14,6 +14,7 @@
 #include "clients/edge/testing/key_service_process.h"
 #include "clients/edge/testing/tls_clients.h"
 #include "gtest/gtest.h"
+#include "tests/support/child_process.h"
 #include "tests/support/dev_keystore.h"
 
 namespace keyward::edge {
@@ -142,6 +143,22 @@ TEST_F(EdgeFailureTest, StoppedServiceFailsHandshakesUntilItIsBack) {
   // One edge process served throughout.
   const std::string log = edge_->process().output();
   EXPECT_EQ(log.find("serving on"), log.rfind("serving on")) << log;
+}
+
+TEST(EdgeUsageTest, HelpListsEveryFlag) {
+  absl::StatusOr<keyward::testing::ProcessResult> help =
+      keyward::testing::RunProcess(
+          {keyward::testing::RunfilePath("clients/edge/keyward_edge"),
+           "--help"},
+          {}, "", absl::Seconds(30));
+  ASSERT_TRUE(help.ok()) << help.status();
+  for (const char* flag :
+       {"--openssl_config", "--sites", "--listen_address", "--io_timeout",
+        "--max_connections", "--response_body"}) {
+    EXPECT_NE(help->out.find(flag), std::string::npos)
+        << flag << " missing from:\n"
+        << help->out;
+  }
 }
 
 }  // namespace
