@@ -1,42 +1,51 @@
 #include "service/admin_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "service/caller.h"
 #include "service/grpc_status.h"
-#include "service/identity.h"
 
 namespace keyward::service {
 
 AdminService::AdminService(KeystoreReloader* reloader, WorkPool* pool,
+                           OperationMonitor* monitor,
                            std::vector<std::string> admin_identities)
     : reloader_(reloader),
       pool_(pool),
+      monitor_(monitor),
       admin_identities_(std::move(admin_identities)) {}
 
 grpc::ServerUnaryReactor* AdminService::Reload(
     grpc::CallbackServerContext* context, const v1::ReloadRequest*,
     v1::ReloadResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<std::string> identity =
-      CallerIdentity(*context->auth_context());
-  if (!identity.ok()) {
-    reactor->Finish(ToGrpcStatus(identity.status()));
+  OperationRecord record;
+  record.operation = "Reload";
+  record.time = absl::Now();
+  absl::Status allowed = RecordCaller(*context, &record);
+  if (allowed.ok() &&
+      std::find(admin_identities_.begin(), admin_identities_.end(),
+                record.identity) == admin_identities_.end()) {
+    allowed = absl::PermissionDeniedError(
+        "AdminService is limited to the configured admin_identities");
+  }
+  if (!allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(
+        monitor_->Finish(record, std::move(allowed), std::nullopt)));
     return reactor;
   }
-  if (std::find(admin_identities_.begin(), admin_identities_.end(),
-                *identity) == admin_identities_.end()) {
-    reactor->Finish(ToGrpcStatus(absl::PermissionDeniedError(
-        "AdminService is limited to the configured admin_identities")));
-    return reactor;
-  }
-  pool_->Schedule([this, reactor, response, who = *std::move(identity)] {
-    absl::StatusOr<v1::ReloadResponse> reloaded =
-        reloader_->Reload(absl::StrCat("AdminService.Reload by ", who));
+  pool_->Schedule([this, reactor, response,
+                   record = std::move(record)]() mutable {
+    absl::StatusOr<v1::ReloadResponse> reloaded = reloader_->Reload(
+        absl::StrCat("AdminService.Reload by ", record.identity));
     if (reloaded.ok()) *response = *std::move(reloaded);
-    reactor->Finish(ToGrpcStatus(reloaded.status()));
+    reactor->Finish(ToGrpcStatus(
+        monitor_->Finish(record, reloaded.status(), std::nullopt)));
   });
   return reactor;
 }

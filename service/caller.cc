@@ -21,4 +21,14 @@ absl::Status IdentifyCaller(const grpc::ServerContextBase& context,
   return absl::OkStatus();
 }
 
+absl::Status RecordCaller(const grpc::ServerContextBase& context,
+                          OperationRecord* record) {
+  Caller caller;
+  absl::Status identified = IdentifyCaller(context, &caller);
+  record->peer = std::move(caller.peer);
+  record->identity = std::move(caller.identity);
+  record->request_id = std::move(caller.request_id);
+  return identified;
+}
+
 }  // namespace keyward::service

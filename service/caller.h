@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "grpcpp/server_context.h"
+#include "service/operation_record.h"
 
 namespace keyward::service {
 
@@ -26,6 +27,11 @@ struct Caller {
 // `context` is not retained.
 absl::Status IdentifyCaller(const grpc::ServerContextBase& context,
                             Caller* caller);
+
+// RecordCaller is IdentifyCaller into the caller fields of `record` (peer,
+// identity, request_id), for a call audited as one operation.
+absl::Status RecordCaller(const grpc::ServerContextBase& context,
+                          OperationRecord* record);
 
 }  // namespace keyward::service
 

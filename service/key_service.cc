@@ -37,11 +37,7 @@ grpc::ServerUnaryReactor* KeyService::Serve(
     Response* response, Operation operation, OperationRecord record) const {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   record.time = absl::Now();
-  Caller caller;
-  absl::Status admitted = IdentifyCaller(*context, &caller);
-  record.peer = std::move(caller.peer);
-  record.identity = std::move(caller.identity);
-  record.request_id = std::move(caller.request_id);
+  absl::Status admitted = RecordCaller(*context, &record);
   std::optional<AdmissionTicket> ticket;
   if (admitted.ok()) {
     absl::StatusOr<AdmissionTicket> admission =

@@ -46,7 +46,7 @@ KeywardServices::KeywardServices(
           keystore_.get(), &pool_, &monitor_,
           KeyServiceOptions{limits.max_outstanding_per_stream()}),
       admin_service_(
-          &reloader_, &pool_,
+          &reloader_, &pool_, &monitor_,
           std::vector<std::string>(config.admin_identities().begin(),
                                    config.admin_identities().end())) {}
 

@@ -8,8 +8,8 @@
 
 namespace keyward::service {
 
-// OperationRecord describes one finished operation (a unary KeyService call,
-// or one request of a Pipeline stream) for the audit log (audit_log.h) and
+// OperationRecord describes one finished operation (a unary KeyService or
+// AdminService call, or one request of a Pipeline stream) for the audit log (audit_log.h) and
 // the metrics (metrics.h). It never holds key bytes, request inputs,
 // outputs or any other secret: only who asked what of which key, and how it
 // ended.
@@ -25,7 +25,7 @@ struct OperationRecord {
   // Pipeline request "<stream x-request-id>/<request_id>"; may be empty.
   std::string request_id;
   // The RPC: "ListKeys", "GetKey", "Sign", "DecryptPreMaster",
-  // "RsaKeyExchange" or "DeriveSessionKeys".
+  // "RsaKeyExchange", "DeriveSessionKeys" or (AdminService) "Reload".
   std::string operation;
   // True for a request that came over a Pipeline stream.
   bool pipelined = false;

@@ -1,5 +1,6 @@
 // The audit log through the real server: every KeyService operation, unary
-// or pipelined, successful or not, leaves exactly one JSON line whose
+// or pipelined, and every AdminService.Reload, successful or not, leaves
+// exactly one JSON line whose
 // members are checked one by one against what the test did; no secret,
 // input or output of an operation appears in the file; and an audit sink
 // that cannot be written refuses operations (fail closed) or is only logged
@@ -556,6 +557,41 @@ TEST_F(AuditTest, EveryOperationIsAuditedFieldByField) {
   struct stat info;
   ASSERT_EQ(stat(config_.audit().path().c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
+}
+
+TEST_F(AuditTest, EveryReloadIsAuditedAllowedOrNot) {
+  StartServer(testing::TestServerConfig(*keystore_));
+  std::vector<ExpectedRecord> want;
+  // Edge b is not an admin; an invalid request id is refused before the
+  // identity is checked against admin_identities; edge a may reload.
+  const struct {
+    char edge;
+    std::string request_id;
+    grpc::StatusCode code;
+    std::string audited_request_id;
+    std::string outcome;
+  } calls[] = {
+      {'b', "deny-1", grpc::StatusCode::PERMISSION_DENIED, "deny-1",
+       "PERMISSION_DENIED"},
+      {'a', "has space", grpc::StatusCode::INVALID_ARGUMENT, "",
+       "INVALID_ARGUMENT"},
+      {'a', "reload-1", grpc::StatusCode::OK, "reload-1", "OK"},
+  };
+  for (const auto& call : calls) {
+    SCOPED_TRACE(call.request_id);
+    grpc::ClientContext context;
+    Prepare(context, call.request_id);
+    v1::ReloadResponse response;
+    const grpc::Status status = server_->Admin(call.edge)->Reload(
+        &context, v1::ReloadRequest(), &response);
+    EXPECT_EQ(status.error_code(), call.code) << status.error_message();
+    EXPECT_EQ(response.key_count(),
+              call.code == grpc::StatusCode::OK ? 5u : 0u);
+    want.push_back({call.edge == 'a' ? testing::kEdgeA : testing::kEdgeB,
+                    call.audited_request_id, "Reload", false, "", "",
+                    call.outcome});
+  }
+  ExpectRecords(want);
 }
 
 TEST_F(AuditTest, AnInvalidRequestIdIsRefusedAndAudited) {

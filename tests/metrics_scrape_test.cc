@@ -436,6 +436,9 @@ TEST_F(MetricsScrapeTest, CountersMatchTheOperationsPerformed) {
       {absl::StrCat("Sign rsa-2048 ", kPssScheme, " ok"), 2},
       {absl::StrCat("Sign  ", kPssScheme, " not_found"), 1},
       {"DecryptPreMaster rsa-2048  ok", 2},
+      // AdminService.Reload: the broken keystore, then the fixed one.
+      {"Reload   failed_precondition", 1},
+      {"Reload   ok", 1},
   };
   EXPECT_EQ(operations, expected_operations);
 
@@ -469,6 +472,7 @@ TEST_F(MetricsScrapeTest, CountersMatchTheOperationsPerformed) {
       {"Sign rsa-2048", 2},
       {"Sign ", 1},
       {"DecryptPreMaster rsa-2048", 2},
+      {"Reload ", 2},
   };
   EXPECT_EQ(counts, expected_counts);
   double total_operations = 0;
