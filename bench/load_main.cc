@@ -52,7 +52,9 @@
 ABSL_FLAG(std::vector<std::string>, operations, {"sign:ecdsa-p256"},
           "Operations, each <operation>:<key>: sign, decrypt-pre-master or "
           "rsa-key-exchange on rsa-2048, rsa-3072, ecdsa-p256, ecdsa-p384 or "
-          "ed25519 (key exchanges: RSA keys only).");
+          "ed25519 (key exchanges: RSA keys only); a signature in another "
+          "scheme than the key's TLS 1.3 one is sign:<key>:<scheme>, e.g. "
+          "sign:rsa-2048:rsa_pkcs1_sha384.");
 ABSL_FLAG(std::vector<std::string>, transports,
           std::vector<std::string>({"unary", "stream"}),
           "unary (one callback-API call per operation), stream "

@@ -26,7 +26,9 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   const std::string json_path = tmp + "/load.json";
   const std::string markdown_path = tmp + "/load.md";
   const std::string command = absl::StrCat(
-      "'", load, "'", " --operations=sign:ecdsa-p256,rsa-key-exchange:rsa-2048",
+      "'", load, "'",
+      " --operations=sign:ecdsa-p256,rsa-key-exchange:rsa-2048,"
+      "sign:rsa-2048:rsa_pkcs1_sha384",
       " --backends=file,pkcs11",
       " --transports=unary,stream,blocking --in_flight=2 --streams=1",
       " --warmup=100ms --duration=500ms --raw_duration=200ms --raw_threads=1",
@@ -40,7 +42,7 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   EXPECT_EQ(report["cpus"].get<int>() > 0, true);
   EXPECT_FALSE(report["cpu_model"].get<std::string>().empty());
   const nlohmann::json& points = report["points"];
-  ASSERT_EQ(points.size(), 12u);
+  ASSERT_EQ(points.size(), 18u);
   std::set<std::string> seen;
   for (const nlohmann::json& point : points) {
     const std::string name =
@@ -75,8 +77,8 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
                 1e-9);
   }
   std::set<std::string> expected;
-  for (const char* operation :
-       {"sign:ecdsa-p256", "rsa-key-exchange:rsa-2048"}) {
+  for (const char* operation : {"sign:ecdsa-p256", "rsa-key-exchange:rsa-2048",
+                                "sign:rsa-2048:rsa_pkcs1_sha384"}) {
     for (const char* transport : {"unary", "stream", "blocking"}) {
       for (const char* backend : {"file", "pkcs11"}) {
         expected.insert(absl::StrCat(operation, " ", transport, " ", backend));
@@ -91,7 +93,7 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
   const std::string markdown = ReadFileOrEmpty(markdown_path);
   const std::vector<std::string> lines =
       absl::StrSplit(markdown, '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 22u) << markdown;
+  ASSERT_EQ(lines.size(), 31u) << markdown;
   EXPECT_EQ(lines[0].rfind("| operation | transport | in flight |", 0), 0u);
   EXPECT_EQ(lines[2].rfind("| sign:ecdsa-p256 | unary | 2 |", 0), 0u)
       << lines[2];
@@ -102,10 +104,14 @@ TEST(LoadSmokeTest, RunsEveryPointWithoutFailures) {
                       0),
       0u)
       << lines[13];
-  EXPECT_EQ(lines[14].rfind("| operation | backend | transport |", 0), 0u)
-      << lines[14];
-  EXPECT_EQ(lines[16].rfind("| sign:ecdsa-p256 | pkcs11 | unary | 2 |", 0), 0u)
-      << lines[16];
+  EXPECT_EQ(lines[19].rfind(
+                "| sign:rsa-2048:rsa_pkcs1_sha384 @pkcs11 | blocking | 2 |", 0),
+            0u)
+      << lines[19];
+  EXPECT_EQ(lines[20].rfind("| operation | backend | transport |", 0), 0u)
+      << lines[20];
+  EXPECT_EQ(lines[22].rfind("| sign:ecdsa-p256 | pkcs11 | unary | 2 |", 0), 0u)
+      << lines[22];
 }
 
 }  // namespace

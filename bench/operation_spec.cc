@@ -3,8 +3,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "keystore/signature_scheme.h"
 
 namespace keyward::bench {
 namespace {
@@ -48,19 +51,42 @@ const char* KindName(OperationKind kind) {
   return "?";
 }
 
+// Signs is whether `key` can sign with `scheme`: any scheme that fits its
+// algorithm but the legacy MD5-SHA1 one, which the dev keys' policy does
+// not allow.
+bool Signs(const DevKey& key, v1::SignatureScheme scheme) {
+  return scheme != v1::SIGNATURE_SCHEME_RSA_PKCS1_MD5_SHA1 &&
+         keystore::SchemeFitsAlgorithm(scheme, key.algorithm);
+}
+
 }  // namespace
 
+std::string SchemeName(v1::SignatureScheme scheme) {
+  return absl::AsciiStrToLower(
+      absl::StripPrefix(v1::SignatureScheme_Name(scheme), "SIGNATURE_SCHEME_"));
+}
+
+bool SignsTls12ServerKeyExchange(v1::SignatureScheme scheme) {
+  return scheme == v1::SIGNATURE_SCHEME_RSA_PKCS1_SHA256 ||
+         scheme == v1::SIGNATURE_SCHEME_RSA_PKCS1_SHA384 ||
+         scheme == v1::SIGNATURE_SCHEME_RSA_PKCS1_SHA512;
+}
+
 std::string OperationSpec::Name() const {
+  if (kind == OperationKind::kSign && scheme != key.scheme) {
+    return absl::StrCat(KindName(kind), ":", key.name, ":", SchemeName(scheme));
+  }
   return absl::StrCat(KindName(kind), ":", key.name);
 }
 
 absl::StatusOr<OperationSpec> ParseOperationSpec(absl::string_view text) {
   const std::vector<absl::string_view> parts = absl::StrSplit(text, ':');
-  if (parts.size() != 2) {
+  if (parts.size() != 2 && !(parts.size() == 3 && parts[0] == "sign")) {
     return absl::InvalidArgumentError(
         absl::StrCat("operation \"", text,
-                     "\": expected <operation>:<key>, e.g. "
-                     "sign:ecdsa-p256"));
+                     "\": expected <operation>:<key> or "
+                     "sign:<key>:<scheme>, e.g. sign:ecdsa-p256 or "
+                     "sign:rsa-2048:rsa_pkcs1_sha384"));
   }
   OperationSpec out;
   bool known = false;
@@ -87,10 +113,25 @@ absl::StatusOr<OperationSpec> ParseOperationSpec(absl::string_view text) {
     return absl::InvalidArgumentError(
         absl::StrCat("key \"", parts[1], "\": expected one of ", kKeyNames));
   }
-  if (out.kind != OperationKind::kSign &&
-      out.key.algorithm != v1::KEY_ALGORITHM_RSA) {
+  if (out.kind != OperationKind::kSign) {
+    if (out.key.algorithm != v1::KEY_ALGORITHM_RSA) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "operation \"", text, "\": the RSA key exchange needs an RSA key"));
+    }
+    return out;
+  }
+  out.scheme = out.key.scheme;
+  if (parts.size() == 3 &&
+      (!v1::SignatureScheme_Parse(
+           absl::StrCat("SIGNATURE_SCHEME_", absl::AsciiStrToUpper(parts[2])),
+           &out.scheme) ||
+       !Signs(out.key, out.scheme))) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "operation \"", text, "\": the RSA key exchange needs an RSA key"));
+        "scheme \"", parts[2], "\": key ", out.key.name, " signs with ",
+        out.key.algorithm == v1::KEY_ALGORITHM_RSA
+            ? "rsa_pkcs1_sha256/384/512 or "
+              "rsa_pss_rsae_sha256/384/512"
+            : SchemeName(out.key.scheme)));
   }
   return out;
 }

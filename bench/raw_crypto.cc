@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "bench/process_cpu.h"
 #include "bench/workload.h"
+#include "keystore/signature_scheme.h"
 
 namespace keyward::bench {
 namespace {
@@ -40,20 +41,18 @@ std::string RandomBytes(size_t length) {
   return out;
 }
 
-// CertificateVerifyContent: what a TLS 1.3 server signs (RFC 8446 §4.4.3)
-// for a SHA-256 transcript hash.
-std::string CertificateVerifyContent() {
+// SignedContent: what a TLS server signs with `scheme`, as the workload
+// asks for it: a TLS 1.3 CertificateVerify (RFC 8446 §4.4.3) for a SHA-256
+// transcript hash, or for the PKCS#1 v1.5 schemes a TLS 1.2
+// ServerKeyExchange (RFC 5246 §7.4.3: both randoms, then ServerECDHParams
+// for X25519).
+std::string SignedContent(v1::SignatureScheme scheme) {
+  if (SignsTls12ServerKeyExchange(scheme)) {
+    return absl::StrCat(RandomBytes(64), std::string("\x03\x00\x1d\x20", 4),
+                        RandomBytes(32));
+  }
   return absl::StrCat(std::string(64, ' '), "TLS 1.3, server CertificateVerify",
                       std::string(1, '\0'), RandomBytes(32));
-}
-
-const EVP_MD* SchemeMd(v1::SignatureScheme scheme) {
-  switch (scheme) {
-    case v1::SIGNATURE_SCHEME_ECDSA_SECP384R1_SHA384:
-      return EVP_sha384();
-    default:
-      return EVP_sha256();
-  }
 }
 
 absl::StatusOr<EvpPkeyPtr> GenerateKey(const DevKey& key) {
@@ -115,14 +114,14 @@ class RawCrypto::OpenSslRunner final : public RawCrypto::Runner {
         pkey_ctx_(nullptr, &EVP_PKEY_CTX_free),
         md_ctx_(nullptr, &EVP_MD_CTX_free),
         kdf_ctx_(nullptr, &EVP_KDF_CTX_free),
-        message_(CertificateVerifyContent()),
+        message_(SignedContent(raw.spec_.scheme)),
         out_(static_cast<size_t>(EVP_PKEY_get_size(raw.key_.get())), 0),
         session_hash_(RandomBytes(32)),
         randoms_(RandomBytes(64)) {}
 
   absl::Status Prepare() {
     EVP_PKEY* key = raw_.key_.get();
-    const v1::SignatureScheme scheme = raw_.spec_.key.scheme;
+    const v1::SignatureScheme scheme = raw_.spec_.scheme;
     if (raw_.spec_.kind == OperationKind::kSign &&
         raw_.spec_.key.algorithm == v1::KEY_ALGORITHM_ED25519) {
       md_ctx_.reset(EVP_MD_CTX_new());
@@ -137,11 +136,11 @@ class RawCrypto::OpenSslRunner final : public RawCrypto::Runner {
     if (pkey_ctx_ == nullptr) return Failed("EVP_PKEY_CTX_new");
     if (raw_.spec_.kind == OperationKind::kSign) {
       if (EVP_PKEY_sign_init(pkey_ctx_.get()) != 1 ||
-          EVP_PKEY_CTX_set_signature_md(pkey_ctx_.get(), SchemeMd(scheme)) !=
-              1) {
+          EVP_PKEY_CTX_set_signature_md(pkey_ctx_.get(),
+                                        keystore::SchemeDigest(scheme)) != 1) {
         return Failed("EVP_PKEY_sign_init");
       }
-      if (raw_.spec_.key.algorithm == v1::KEY_ALGORITHM_RSA &&
+      if (keystore::IsRsaPssScheme(scheme) &&
           (EVP_PKEY_CTX_set_rsa_padding(pkey_ctx_.get(),
                                         RSA_PKCS1_PSS_PADDING) != 1 ||
            EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx_.get(),
@@ -168,7 +167,7 @@ class RawCrypto::OpenSslRunner final : public RawCrypto::Runner {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_length = 0;
     if (EVP_Digest(message_.data(), message_.size(), digest, &digest_length,
-                   SchemeMd(raw_.spec_.key.scheme), nullptr) != 1) {
+                   keystore::SchemeDigest(raw_.spec_.scheme), nullptr) != 1) {
       return Failed("EVP_Digest");
     }
     size_t length = out_.size();

@@ -37,7 +37,9 @@ struct RawResult {
 // are the service's to read), with each thread's OpenSSL context prepared
 // once, as `openssl speed` does:
 //   sign (RSA, ECDSA): EVP_Digest of the 130-byte TLS 1.3 CertificateVerify
-//     content, then EVP_PKEY_sign with the spec's scheme (no verification);
+//     content (for the PKCS#1 v1.5 schemes the 100-byte TLS 1.2
+//     ServerKeyExchange content), then EVP_PKEY_sign with the spec's scheme
+//     (no verification);
 //   sign (Ed25519): EVP_DigestSign of the same content;
 //   decrypt-pre-master: the raw RSA private operation (RSA_NO_PADDING) on a
 //     PKCS#1 v1.5 ciphertext;

@@ -28,6 +28,12 @@ std::string RandomBytes(size_t length) {
   return out;
 }
 
+// X25519ServerParams: a ServerECDHParams for X25519 (RFC 8422 §5.4) with a
+// random public key.
+std::string X25519ServerParams() {
+  return absl::StrCat(std::string("\x03\x00\x1d\x20", 4), RandomBytes(32));
+}
+
 // LeafCertificate reads the first certificate of a PEM chain file.
 absl::StatusOr<X509Ptr> LeafCertificate(const std::string& path) {
   std::unique_ptr<FILE, decltype(&fclose)> file(fopen(path.c_str(), "r"),
@@ -90,9 +96,17 @@ absl::StatusOr<Workload> Workload::Create(const OperationSpec& spec,
       case OperationKind::kSign: {
         v1::SignRequest* sign = request.mutable_sign();
         key = sign->mutable_key();
-        sign->set_scheme(spec.key.scheme);
-        sign->mutable_tls13_certificate_verify()->set_transcript_hash(
-            RandomBytes(32));
+        sign->set_scheme(spec.scheme);
+        if (SignsTls12ServerKeyExchange(spec.scheme)) {
+          v1::Tls12ServerKeyExchange* exchange =
+              sign->mutable_tls12_server_key_exchange();
+          exchange->set_client_random(RandomBytes(32));
+          exchange->set_server_random(RandomBytes(32));
+          exchange->set_server_params(X25519ServerParams());
+        } else {
+          sign->mutable_tls13_certificate_verify()->set_transcript_hash(
+              RandomBytes(32));
+        }
         break;
       }
       case OperationKind::kDecryptPreMaster: {
