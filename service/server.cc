@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "keyward/v1/admin_service.grpc.pb.h"
@@ -25,6 +27,26 @@ namespace {
 constexpr int kMaxPingStrikes = 2;
 constexpr int kKeepaliveTimeMs = 60 * 1000;
 constexpr int kKeepaliveTimeoutMs = 20 * 1000;
+
+// WithoutReflection keeps the process-wide reflection plugin off one
+// server: the plaintext health listener answers health checks only, and
+// does not describe the API to unauthenticated callers.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
+    plugins->erase(
+        std::remove_if(
+            plugins->begin(), plugins->end(),
+            [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+              return dynamic_cast<
+                         grpc::reflection::ProtoServerReflectionPlugin*>(
+                         plugin.get()) != nullptr;
+            }),
+        plugins->end());
+  }
+};
 
 }  // namespace
 
@@ -117,6 +139,7 @@ KeywardServer::StartHealthListener(const std::string& address,
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
                            &listener.port);
   builder.RegisterService(listener.health.get());
+  builder.SetOption(std::make_unique<WithoutReflection>());
   listener.server = builder.BuildAndStart();
   if (listener.server == nullptr) {
     return absl::UnavailableError(

@@ -17,7 +17,7 @@ namespace keyward::service {
 // KeywardServer owns the running gRPC server of the data plane: the
 // grpc.health.v1.Health service (health_service.h), server reflection, and
 // the services passed to Start; and, when health_listen_address is set, a
-// plaintext server answering only health checks (and reflection) with the
+// plaintext server answering only health checks (no reflection) with the
 // same statuses, for probes that cannot do mutual TLS.
 class KeywardServer {
  public:

@@ -6,11 +6,14 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "clients/cpp/channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "keyward/v1/key_service.grpc.pb.h"
@@ -97,6 +100,40 @@ TEST_F(HealthListenerTest, ServesNothingButHealth) {
       &context, v1::ListKeysRequest(), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
       << status.error_message();
+}
+
+// ReflectionCode sends one empty reflection request on `channel`, as a
+// unary call: a server with reflection answers it (with an error inside
+// the response) and OK; one without answers UNIMPLEMENTED.
+grpc::StatusCode ReflectionCode(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  grpc::Slice empty("");
+  const grpc::ByteBuffer request(&empty, 1);
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context,
+                 "/grpc.reflection.v1alpha.ServerReflection/"
+                 "ServerReflectionInfo",
+                 grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status answered) {
+                   status = std::move(answered);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return status.error_code();
+}
+
+TEST_F(HealthListenerTest, OffersNoReflectionUnlikeTheDataPlane) {
+  EXPECT_EQ(ReflectionCode(channel_), grpc::StatusCode::UNIMPLEMENTED);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> mutual_tls =
+      client::CreateMutualTlsChannel(
+          {absl::StrCat("127.0.0.1:", server_->port()), keystore_->ca_cert(),
+           keystore_->client_cert('a'), keystore_->client_key('a'), ""});
+  ASSERT_TRUE(mutual_tls.ok()) << mutual_tls.status();
+  EXPECT_EQ(ReflectionCode(*mutual_tls), grpc::StatusCode::OK);
 }
 
 TEST_F(HealthListenerTest, DataPlaneStillRequiresMutualTls) {
