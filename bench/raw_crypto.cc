@@ -48,8 +48,7 @@ std::string RandomBytes(size_t length) {
 // for X25519).
 std::string SignedContent(v1::SignatureScheme scheme) {
   if (SignsTls12ServerKeyExchange(scheme)) {
-    return absl::StrCat(RandomBytes(64), std::string("\x03\x00\x1d\x20", 4),
-                        RandomBytes(32));
+    return absl::StrCat(RandomBytes(64), X25519ServerParams());
   }
   return absl::StrCat(std::string(64, ' '), "TLS 1.3, server CertificateVerify",
                       std::string(1, '\0'), RandomBytes(32));

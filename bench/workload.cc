@@ -28,12 +28,6 @@ std::string RandomBytes(size_t length) {
   return out;
 }
 
-// X25519ServerParams: a ServerECDHParams for X25519 (RFC 8422 §5.4) with a
-// random public key.
-std::string X25519ServerParams() {
-  return absl::StrCat(std::string("\x03\x00\x1d\x20", 4), RandomBytes(32));
-}
-
 // LeafCertificate reads the first certificate of a PEM chain file.
 absl::StatusOr<X509Ptr> LeafCertificate(const std::string& path) {
   std::unique_ptr<FILE, decltype(&fclose)> file(fopen(path.c_str(), "r"),
@@ -77,6 +71,10 @@ absl::StatusOr<std::string> EncryptPreMaster(EVP_PKEY* public_key) {
 }
 
 }  // namespace
+
+std::string X25519ServerParams() {
+  return absl::StrCat(std::string("\x03\x00\x1d\x20", 4), RandomBytes(32));
+}
 
 absl::StatusOr<Workload> Workload::Create(const OperationSpec& spec,
                                           const std::string& keystore_dir,

@@ -43,6 +43,10 @@ class Workload {
   std::vector<v1::PipelineRequest> requests_;
 };
 
+// X25519ServerParams: a TLS 1.2 ServerECDHParams for X25519 (RFC 8422
+// §5.4) with a random public value, as the PKCS#1 v1.5 sign requests carry.
+std::string X25519ServerParams();
+
 // CheckResponse: OK when a successful response has the shape the request
 // asked for (a signature; a 48-byte pre-master; a 48-byte master secret and
 // a kKeyBlockLength key block); Internal describing the mismatch otherwise.
