@@ -40,7 +40,6 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "clients/edge/https_server.h"
@@ -140,12 +139,6 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Keyless HTTPS edge. Usage: keyward_edge --openssl_config=FILE "
       "--sites=CHAIN_PEM=KEY_URI,...");
-  // --help lists this file's flags, as in keyward_server.
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view file) {
-    return file == "clients/edge/main.cc";
-  };
-  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   keyward::TurnOffAbslDeadlockDetection();
   return keyward::edge::Run();

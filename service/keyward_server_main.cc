@@ -23,7 +23,6 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "keystore/process_hardening.h"
 #include "keystore/secure_heap.h"
@@ -205,13 +204,6 @@ int Run() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Keyward key service. Usage: keyward_server --config=FILE [overrides]");
-  // --help lists this file's flags (absl looks for a file named after the
-  // binary by default, and finds none).
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view file) {
-    return file == "service/main.cc";
-  };
-  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   keyward::TurnOffAbslDeadlockDetection();
   return keyward::service::Run();
