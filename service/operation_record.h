@@ -9,10 +9,10 @@
 namespace keyward::service {
 
 // OperationRecord describes one finished operation (a unary KeyService or
-// AdminService call, or one request of a Pipeline stream) for the audit log (audit_log.h) and
-// the metrics (metrics.h). It never holds key bytes, request inputs,
-// outputs or any other secret: only who asked what of which key, and how it
-// ended.
+// AdminService call, or one request of a Pipeline stream) for the audit log
+// (audit_log.h) and the metrics (metrics.h). It never holds key bytes,
+// request inputs, outputs or any other secret: only who asked what of which
+// key, and how it ended.
 struct OperationRecord {
   // When the operation arrived, and how long until it was answered.
   absl::Time time;

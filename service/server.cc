@@ -30,7 +30,9 @@ constexpr int kKeepaliveTimeoutMs = 20 * 1000;
 
 // WithoutReflection keeps the process-wide reflection plugin off one
 // server: the plaintext health listener answers health checks only, and
-// does not describe the API to unauthenticated callers.
+// does not describe the API to unauthenticated callers. (Adding the plugin
+// to the data plane's builder alone is not possible: linking gRPC's
+// reflection library registers it for every server of the process.)
 class WithoutReflection final : public grpc::ServerBuilderOption {
  public:
   void UpdateArguments(grpc::ChannelArguments*) override {}
