@@ -22,8 +22,9 @@ namespace keyward::service {
 // KeywardServices is everything the data plane serves, wired from the
 // configuration: the keystore (loaded from keystore.directory), the
 // accounting of operations (admission limits, audit log, metrics), the
-// worker pool, KeyService and AdminService. main.cc and the integration tests build
-// it the same way and hand services() to KeywardServer::Start.
+// worker pool, KeyService and AdminService. keyward_server_main.cc and the
+// integration tests build it the same way and hand services() to
+// KeywardServer::Start.
 class KeywardServices {
  public:
   // Create loads the keystore (load warnings are logged), opens the audit
